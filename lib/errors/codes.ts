@@ -1,0 +1,69 @@
+import { defineError } from "./vitrine-error.ts";
+
+// === Configuration
+export const VT_ERR_CONFIG_INVALID = defineError(
+  "VT_ERR_CONFIG_INVALID",
+  "One or more environment variables are missing or malformed; the message lists every one.",
+  { status: 500 },
+);
+
+// === Local stack
+export const VT_ERR_STACK_INSTALL = defineError(
+  "VT_ERR_STACK_INSTALL",
+  "A local service could not be installed from its package registry.",
+);
+export const VT_ERR_STACK_UNHEALTHY = defineError(
+  "VT_ERR_STACK_UNHEALTHY",
+  "A local service did not become healthy before its timeout; the log tail is printed.",
+);
+
+// === Serde / schema registry
+export const VT_ERR_SERDE_SCHEMA_INCOMPATIBLE = defineError(
+  "VT_ERR_SERDE_SCHEMA_INCOMPATIBLE",
+  "The schema registry rejected a schema that breaks BACKWARD compatibility with the subject's latest version.",
+  { status: 409 },
+);
+export const VT_ERR_SERDE_SCHEMA_NOT_FOUND = defineError(
+  "VT_ERR_SERDE_SCHEMA_NOT_FOUND",
+  "A schema file or a schema id referenced by a message does not exist.",
+  { status: 404 },
+);
+export const VT_ERR_SERDE_REGISTRY_UNAVAILABLE = defineError(
+  "VT_ERR_SERDE_REGISTRY_UNAVAILABLE",
+  "The schema registry could not be reached.",
+  { status: 503, retriable: true },
+);
+
+// === ClickHouse
+export const VT_ERR_CH_MIGRATION_FAILED = defineError(
+  "VT_ERR_CH_MIGRATION_FAILED",
+  "A SQL migration failed; it is not recorded and will be retried on the next run.",
+);
+export const VT_ERR_CH_MIGRATION_CHANGED = defineError(
+  "VT_ERR_CH_MIGRATION_CHANGED",
+  "An already applied migration file was edited; add a new migration instead.",
+);
+export const VT_ERR_CH_UNSAFE_IDENTIFIER = defineError(
+  "VT_ERR_CH_UNSAFE_IDENTIFIER",
+  "A value used as a SQL identifier or literal failed validation.",
+  { status: 400 },
+);
+
+// === API
+export const VT_ERR_API_NOT_FOUND = defineError("VT_ERR_API_NOT_FOUND", "No such route or resource.", {
+  status: 404,
+});
+
+/** Every declared error, for the docs consistency test. */
+export const ALL_ERRORS = [
+  VT_ERR_CONFIG_INVALID,
+  VT_ERR_STACK_INSTALL,
+  VT_ERR_STACK_UNHEALTHY,
+  VT_ERR_SERDE_SCHEMA_INCOMPATIBLE,
+  VT_ERR_SERDE_SCHEMA_NOT_FOUND,
+  VT_ERR_SERDE_REGISTRY_UNAVAILABLE,
+  VT_ERR_CH_MIGRATION_FAILED,
+  VT_ERR_CH_MIGRATION_CHANGED,
+  VT_ERR_CH_UNSAFE_IDENTIFIER,
+  VT_ERR_API_NOT_FOUND,
+] as const;

@@ -1,0 +1,90 @@
+/**
+ * Thin factory over kafkajs: one place that builds clients from configuration, routes kafkajs
+ * logs into pino, and sets the defaults Vitrine relies on (idempotent producers, explicit
+ * topic creation).
+ *
+ * @example
+ *   const kafka = createKafka(config.kafka, log);
+ *   const producer = kafka.producer(); // idempotent
+ *   const consumer = kafka.consumer({ groupId: "processor" });
+ */
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  type ITopicConfig,
+  type LogEntry,
+  type Producer,
+  type ProducerConfig,
+} from "kafkajs";
+import type { Config } from "../../lib/config/config.ts";
+import type { Logger } from "../../lib/log/logger.ts";
+
+export interface KafkaFactory {
+  readonly kafka: Kafka;
+  /** An admin client (not yet connected). */
+  admin(): Admin;
+  /** An idempotent producer (acks=all, one in-flight request, retries), not yet connected. */
+  producer(cfg?: Omit<ProducerConfig, "idempotent">): Producer;
+  /** A consumer in the given group, not yet connected. */
+  consumer(cfg: ConsumerConfig): Consumer;
+}
+
+const toPinoLevel = (level: KafkaLogLevel): "error" | "warn" | "info" | "debug" => {
+  switch (level) {
+    case KafkaLogLevel.ERROR:
+    case KafkaLogLevel.NOTHING:
+      return "error";
+    case KafkaLogLevel.WARN:
+      return "warn";
+    case KafkaLogLevel.INFO:
+      return "info";
+    default:
+      return "debug";
+  }
+};
+
+/**
+ * Builds the factory.
+ *
+ * @param cfg brokers and client id
+ * @param log parent logger; kafkajs lines are logged under `kafka`
+ */
+export function createKafka(cfg: Config["kafka"], log: Logger): KafkaFactory {
+  const kafkaLog = log.child({ component: "kafka" });
+  const kafka = new Kafka({
+    clientId: cfg.clientId,
+    brokers: [...cfg.brokers],
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, ...extra } = entry;
+        kafkaLog[toPinoLevel(level)]({ namespace, ...extra }, message);
+      },
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+  return {
+    kafka,
+    admin: () => kafka.admin(),
+    producer: (pc = {}) => kafka.producer({ ...pc, idempotent: true, maxInFlightRequests: 1 }),
+    consumer: (cc) => kafka.consumer(cc),
+  };
+}
+
+/**
+ * Creates topics that do not exist yet (idempotent).
+ *
+ * @param admin a connected admin client
+ * @param topics topic specs
+ * @returns the names of the topics that were created now
+ */
+export async function ensureTopics(admin: Admin, topics: readonly ITopicConfig[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return [];
+  await admin.createTopics({ topics: [...missing], waitForLeaders: true });
+  return missing.map((t) => t.topic);
+}
