@@ -16,6 +16,7 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  { files: ["web/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ["**/*.test.ts"],
     rules: {

@@ -33,7 +33,9 @@ describe("API server (routes, no network)", () => {
   it("protects /metrics with the admin token", async () => {
     const app = await buildServer({ adminToken: ADMIN, metrics: new Registry(), checks: {} });
     expect((await app.inject({ url: "/metrics" })).statusCode).toBe(401);
-    expect((await app.inject({ url: "/metrics", headers: { authorization: "Bearer wrong" } })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ url: "/metrics", headers: { authorization: "Bearer wrong" } })).statusCode,
+    ).toBe(403);
     await app.inject({ url: "/health" });
     const ok = await app.inject({ url: "/metrics", headers: { authorization: `Bearer ${ADMIN}` } });
     expect(ok.statusCode).toBe(200);

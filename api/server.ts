@@ -56,13 +56,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { max: deps.rateLimitPerMinute ?? 1200, timeWindow: "1 minute" });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ code: "VT_ERR_API_NOT_FOUND", message: `Rota não encontrada: ${req.method} ${req.url}` });
+    void reply
+      .code(404)
+      .send({ code: "VT_ERR_API_NOT_FOUND", message: `Rota não encontrada: ${req.method} ${req.url}` });
   });
 
   healthRoutes(app, deps.checks);
   metricsRoutes(app, deps.metrics, deps.adminToken);
 
-  const page = (file: string, type: string) => async () => ({ body: await readFile(resolve(WEB_DIR, file)), type });
+  const page = (file: string, type: string) => async () => ({
+    body: await readFile(resolve(WEB_DIR, file)),
+    type,
+  });
   for (const [url, file, type] of [
     ["/", "index.html", "text/html; charset=utf-8"],
     ["/home.js", "home.js", "text/javascript; charset=utf-8"],

@@ -22,7 +22,6 @@ import { kafkaService } from "./services/kafka.ts";
 import { s3Service } from "./services/s3proxy.ts";
 import { schemaRegistryService } from "./services/schema-registry.ts";
 
-
 /** Where the stack keeps binaries (`opt/`), data (`data/`), logs and pid files. */
 export const defaultStackDir = (): string => process.env.VITRINE_STACK_DIR ?? resolve(REPO_ROOT, ".stack");
 

@@ -33,7 +33,11 @@ export async function runCheck(check: DependencyCheck, timeoutMs = 2000): Promis
     ]);
     return { ok: true, latencyMs: Math.round(performance.now() - t0) };
   } catch (err) {
-    return { ok: false, latencyMs: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 200) };
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - t0),
+      error: (err as Error).message.slice(0, 200),
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -16,7 +16,8 @@ export function metricsRoutes(app: FastifyInstance, registry: Registry, adminTok
   app.get("/metrics", { config: { public: true } }, async (req, reply) => {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!token) return reply.code(401).send({ code: "VT_ERR_API_UNAUTHENTICATED", message: "Token ausente." });
+    if (!token)
+      return reply.code(401).send({ code: "VT_ERR_API_UNAUTHENTICATED", message: "Token ausente." });
     if (!sameSecret(token, adminToken))
       return reply.code(403).send({ code: "VT_ERR_API_FORBIDDEN", message: "Acesso negado." });
     return reply.type(registry.contentType).send(await registry.metrics());

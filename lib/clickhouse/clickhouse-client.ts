@@ -7,7 +7,7 @@
  *   const ch = createClickHouse(config.clickhouse);
  *   const rows = await queryRows<{ n: string }>(ch, sql`SELECT count() AS n FROM t`);
  */
-import { createClient, type ClickHouseClient } from "@clickhouse/client";
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from "@clickhouse/client";
 import type { Config } from "../config/config.ts";
 import type { SqlFragment } from "./sql.ts";
 
@@ -32,6 +32,11 @@ export function createClickHouse(
     request_timeout: opts.requestTimeoutMs ?? 30_000,
     compression: { request: false, response: false },
     application: "vitrine",
+    // Failures are thrown to the caller, which logs them with context; the client's own console
+    // logger would print them a second time, unstructured.
+    log: { level: ClickHouseLogLevel.OFF },
+    // 18.16 parses only plain 'YYYY-MM-DD hh:mm:ss' unless told to accept ISO strings as well.
+    clickhouse_settings: { date_time_input_format: "best_effort" },
   });
 }
 

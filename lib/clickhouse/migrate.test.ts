@@ -3,7 +3,8 @@ import { splitStatements } from "./migrate.ts";
 
 describe("splitStatements", () => {
   it("splits at line-ending semicolons and drops comment lines", () => {
-    const text = "-- header\nCREATE TABLE a (x String DEFAULT ';') ENGINE = Memory;\n\n-- b\nCREATE VIEW v AS SELECT 1;";
+    const text =
+      "-- header\nCREATE TABLE a (x String DEFAULT ';') ENGINE = Memory;\n\n-- b\nCREATE VIEW v AS SELECT 1;";
     expect(splitStatements(text)).toEqual([
       "CREATE TABLE a (x String DEFAULT ';') ENGINE = Memory",
       "CREATE VIEW v AS SELECT 1",

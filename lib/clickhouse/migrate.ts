@@ -63,9 +63,14 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   const seen = new Set<number>();
   for (const file of names) {
     const m = FILE.exec(file);
-    if (!m) throw new VitrineError(VT_ERR_CH_MIGRATION_FAILED, `migration file name must be NNNN_name.sql: ${file}`);
+    if (!m)
+      throw new VitrineError(
+        VT_ERR_CH_MIGRATION_FAILED,
+        `migration file name must be NNNN_name.sql: ${file}`,
+      );
     const version = Number(m[1]);
-    if (seen.has(version)) throw new VitrineError(VT_ERR_CH_MIGRATION_FAILED, `two migrations numbered ${m[1]}`);
+    if (seen.has(version))
+      throw new VitrineError(VT_ERR_CH_MIGRATION_FAILED, `two migrations numbered ${m[1]}`);
     seen.add(version);
     const text = await readFile(join(dir, file), "utf8");
     files.push({

@@ -22,7 +22,9 @@ export const DEV_SECRETS = {
 const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 const httpUrl = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `must be an http(s) URL of the ${what}` }).transform((u) => u.replace(/\/+$/, ""));
+  z
+    .url({ protocol: /^https?$/, error: `must be an http(s) URL of the ${what}` })
+    .transform((u) => u.replace(/\/+$/, ""));
 
 const port = z.coerce
   .number({ error: "must be a port number" })
@@ -48,10 +50,18 @@ const envSchema = z
     KAFKA_BROKERS: z
       .string()
       .default("127.0.0.1:9092")
-      .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b.length > 0))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((b) => b.trim())
+          .filter((b) => b.length > 0),
+      )
       .refine((list) => list.length > 0, "must list at least one broker as host:port")
       .refine((list) => list.every((b) => hostPort.test(b)), "must be a comma-separated list of host:port"),
-    KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, . _ -").default("vitrine"),
+    KAFKA_CLIENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, . _ -")
+      .default("vitrine"),
     SCHEMA_REGISTRY_URL: httpUrl("Confluent-compatible schema registry").default(
       "http://127.0.0.1:8081/apis/ccompat/v7",
     ),
@@ -69,7 +79,10 @@ const envSchema = z
     S3_REGION: z.string().min(1).default("us-east-1"),
     S3_BUCKET: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase letters, digits, . -)")
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "must be a valid S3 bucket name (3-63 lowercase letters, digits, . -)",
+      )
       .default("vitrine"),
     S3_ACCESS_KEY_ID: z.string().min(1, "must not be empty").default("vitrine"),
     S3_SECRET_ACCESS_KEY: z.string().min(1, "must not be empty").default("vitrine-local-secret"),
@@ -83,16 +96,22 @@ const envSchema = z
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like <bot id>:<secret> as issued by @BotFather")
       .optional(),
     TELEGRAM_API_ROOT: httpUrl("Telegram Bot API").default("https://api.telegram.org"),
-    TZ_BUSINESS: z.string().refine(isTimeZone, "must be an IANA time zone such as America/Sao_Paulo").default(
-      "America/Sao_Paulo",
-    ),
+    TZ_BUSINESS: z
+      .string()
+      .refine(isTimeZone, "must be an IANA time zone such as America/Sao_Paulo")
+      .default("America/Sao_Paulo"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;
     for (const name of ["API_ADMIN_TOKEN", "JWT_SECRET", "PSEUDONYM_SECRET"] as const) {
-      if (env[name] === undefined) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+      if (env[name] === undefined)
+        ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
       else if (env[name] === DEV_SECRETS[name])
-        ctx.addIssue({ code: "custom", path: [name], message: "must not be the development default in production" });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "must not be the development default in production",
+        });
     }
   });
 
@@ -116,7 +135,12 @@ export interface Config {
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
   };
-  readonly api: { readonly host: string; readonly port: number; readonly adminToken: string; readonly jwtSecret: string };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    readonly adminToken: string;
+    readonly jwtSecret: string;
+  };
   readonly pseudonymSecret: string;
   readonly telegram: { readonly botToken: string | undefined; readonly apiRoot: string };
   readonly tzBusiness: string;

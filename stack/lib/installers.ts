@@ -29,7 +29,11 @@ export function run(
     child.on("close", (code) =>
       code === 0
         ? resolve(out)
-        : reject(new Error(`${command} ${args.join(" ")} exited with ${code}\n${out.split("\n").slice(-30).join("\n")}`)),
+        : reject(
+            new Error(
+              `${command} ${args.join(" ")} exited with ${code}\n${out.split("\n").slice(-30).join("\n")}`,
+            ),
+          ),
     );
   });
 }
@@ -48,7 +52,11 @@ const fingerprint = (files: readonly string[]): string => {
  * @param outDir target folder (replaced atomically)
  * @param goalArgs maven goal and properties; `${OUT}` is replaced by the temporary output folder
  */
-export async function mavenInstall(pom: string, outDir: string, goalArgs: readonly string[]): Promise<boolean> {
+export async function mavenInstall(
+  pom: string,
+  outDir: string,
+  goalArgs: readonly string[],
+): Promise<boolean> {
   const marker = join(outDir, ".installed");
   const want = fingerprint([pom]);
   if (existsSync(marker) && readFileSync(marker, "utf8") === want) return false;
@@ -58,9 +66,13 @@ export async function mavenInstall(pom: string, outDir: string, goalArgs: readon
   try {
     await run("mvn", ["-q", "-B", "-f", pom, ...goalArgs.map((a) => a.replace("${OUT}", tmp))]);
   } catch (err) {
-    throw new VitrineError(VT_ERR_STACK_INSTALL, `Maven could not install from ${pom}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new VitrineError(
+      VT_ERR_STACK_INSTALL,
+      `Maven could not install from ${pom}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   writeFileSync(join(tmp, ".installed"), want);
   rmSync(outDir, { recursive: true, force: true });
@@ -95,9 +107,13 @@ export async function aptInstall(probeBinary: string, packages: readonly string[
     await run("apt-get", ["update", "-q"], { env });
     await run("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...packages], { env });
   } catch (err) {
-    throw new VitrineError(VT_ERR_STACK_INSTALL, `apt-get could not install ${packages.join(" ")}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new VitrineError(
+      VT_ERR_STACK_INSTALL,
+      `apt-get could not install ${packages.join(" ")}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   return true;
 }

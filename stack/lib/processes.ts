@@ -105,7 +105,11 @@ export async function tail(file: string, lines = 40): Promise<string> {
     const length = Math.min(size, 64 * 1024);
     const buf = Buffer.alloc(length);
     await fh.read(buf, 0, length, size - length);
-    return buf.toString("utf8").split("\n").slice(-lines - 1).join("\n");
+    return buf
+      .toString("utf8")
+      .split("\n")
+      .slice(-lines - 1)
+      .join("\n");
   } finally {
     await fh.close();
   }

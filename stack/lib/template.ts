@@ -14,6 +14,10 @@ export function renderTemplate(text: string, vars: Readonly<Record<string, strin
 }
 
 /** Renders a template file into `target`. */
-export function renderFile(template: string, target: string, vars: Readonly<Record<string, string | number>>): void {
+export function renderFile(
+  template: string,
+  target: string,
+  vars: Readonly<Record<string, string | number>>,
+): void {
   writeFileSync(target, renderTemplate(readFileSync(template, "utf8"), vars));
 }

@@ -10,6 +10,7 @@
  */
 import {
   Kafka,
+  Partitioners,
   logLevel as KafkaLogLevel,
   type Admin,
   type Consumer,
@@ -62,14 +63,26 @@ export function createKafka(cfg: Config["kafka"], log: Logger): KafkaFactory {
       () =>
       ({ namespace, level, log: entry }: LogEntry) => {
         const { message, ...extra } = entry;
-        kafkaLog[toPinoLevel(level)]({ namespace, ...extra }, message);
+        // Per-request error responses ("coordinator is loading", …) are retried by kafkajs; a
+        // real failure reaches the caller as an exception. Logging them as errors only alarms.
+        const pinoLevel =
+          namespace === "Connection" && level === KafkaLogLevel.ERROR ? "warn" : toPinoLevel(level);
+        kafkaLog[pinoLevel]({ namespace, ...extra }, message);
       },
     retry: { initialRetryTime: 100, retries: 8 },
   });
   return {
     kafka,
     admin: () => kafka.admin(),
-    producer: (pc = {}) => kafka.producer({ ...pc, idempotent: true, maxInFlightRequests: 1 }),
+    producer: (pc = {}) =>
+      kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        ...pc,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        // An idempotent producer must retry until it succeeds, or sequence numbers break.
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000, initialRetryTime: 100 },
+      }),
     consumer: (cc) => kafka.consumer(cc),
   };
 }

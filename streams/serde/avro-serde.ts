@@ -128,7 +128,11 @@ export class AvroSerde {
 
 function toRegistryError(err: unknown, url: string): VitrineError {
   if (err instanceof VitrineError) return err;
-  return new VitrineError(VT_ERR_SERDE_REGISTRY_UNAVAILABLE, `schema registry at ${url} failed: ${(err as Error).message}`, {
-    cause: err,
-  });
+  return new VitrineError(
+    VT_ERR_SERDE_REGISTRY_UNAVAILABLE,
+    `schema registry at ${url} failed: ${(err as Error).message}`,
+    {
+      cause: err,
+    },
+  );
 }
