@@ -5,6 +5,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
+import { VT_ERR_API_FORBIDDEN, VT_ERR_API_UNAUTHENTICATED } from "../../lib/errors/codes.ts";
 
 const sameSecret = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -17,9 +18,16 @@ export function metricsRoutes(app: FastifyInstance, registry: Registry, adminTok
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7) : "";
     if (!token)
-      return reply.code(401).send({ code: "VT_ERR_API_UNAUTHENTICATED", message: "Token ausente." });
+      return reply
+        .code(VT_ERR_API_UNAUTHENTICATED.status)
+        .send({ code: VT_ERR_API_UNAUTHENTICATED.code, message: "Token de acesso ausente." });
     if (!sameSecret(token, adminToken))
-      return reply.code(403).send({ code: "VT_ERR_API_FORBIDDEN", message: "Acesso negado." });
+      return reply
+        .code(VT_ERR_API_FORBIDDEN.status)
+        .send({
+          code: VT_ERR_API_FORBIDDEN.code,
+          message: "Acesso negado: requer o token de administração.",
+        });
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

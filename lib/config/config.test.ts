@@ -40,6 +40,24 @@ describe("loadConfig", () => {
     expect(c.s3.endpoint).toBe("http://127.0.0.1:9444");
   });
 
+  it("configures SASL/TLS for managed Kafka and registry auth", () => {
+    const c = loadConfig({
+      KAFKA_SSL: "true",
+      KAFKA_SASL_MECHANISM: "scram-sha-512",
+      KAFKA_SASL_USERNAME: "u",
+      KAFKA_SASL_PASSWORD: "p",
+      SCHEMA_REGISTRY_USERNAME: "key",
+      SCHEMA_REGISTRY_PASSWORD: "secret",
+    });
+    expect(c.kafka.ssl).toBe(true);
+    expect(c.kafka.sasl).toEqual({ mechanism: "scram-sha-512", username: "u", password: "p" });
+    expect(c.schemaRegistry.auth).toEqual({ username: "key", password: "secret" });
+    const msg = problemsOf({ KAFKA_SASL_MECHANISM: "plain", KAFKA_SSL: "yes" });
+    expect(msg).toContain("KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM is set");
+    expect(msg).toContain("KAFKA_SASL_PASSWORD is required");
+    expect(msg).toContain("KAFKA_SSL must be true or false");
+  });
+
   it("is frozen", () => {
     const c = loadConfig({});
     expect(Object.isFrozen(c)).toBe(true);

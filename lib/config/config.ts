@@ -43,84 +43,117 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    KAFKA_BROKERS: z
-      .string()
-      .default("127.0.0.1:9092")
-      .transform((s) =>
-        s
-          .split(",")
-          .map((b) => b.trim())
-          .filter((b) => b.length > 0),
-      )
-      .refine((list) => list.length > 0, "must list at least one broker as host:port")
-      .refine((list) => list.every((b) => hostPort.test(b)), "must be a comma-separated list of host:port"),
-    KAFKA_CLIENT_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, . _ -")
-      .default("vitrine"),
-    SCHEMA_REGISTRY_URL: httpUrl("Confluent-compatible schema registry").default(
-      "http://127.0.0.1:8081/apis/ccompat/v7",
-    ),
-    CLICKHOUSE_URL: httpUrl("ClickHouse HTTP interface").default("http://127.0.0.1:8123"),
-    CLICKHOUSE_USER: z.string().min(1, "must not be empty").default("default"),
-    CLICKHOUSE_PASSWORD: z.string().default(""),
-    CLICKHOUSE_DATABASE: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a plain identifier (letters, digits, _)")
-      .default("vitrine"),
-    S3_ENDPOINT: z
-      .union([z.literal(""), httpUrl("S3-compatible endpoint")])
-      .default("http://127.0.0.1:9444")
-      .transform((s) => (s === "" ? undefined : s)),
-    S3_REGION: z.string().min(1).default("us-east-1"),
-    S3_BUCKET: z
-      .string()
-      .regex(
-        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-        "must be a valid S3 bucket name (3-63 lowercase letters, digits, . -)",
-      )
-      .default("vitrine"),
-    S3_ACCESS_KEY_ID: z.string().min(1, "must not be empty").default("vitrine"),
-    S3_SECRET_ACCESS_KEY: z.string().min(1, "must not be empty").default("vitrine-local-secret"),
-    API_HOST: z.string().min(1).default("127.0.0.1"),
-    API_PORT: port.default(3000),
-    API_ADMIN_TOKEN: secret,
-    JWT_SECRET: secret,
-    PSEUDONYM_SECRET: secret,
-    TELEGRAM_BOT_TOKEN: z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like <bot id>:<secret> as issued by @BotFather")
-      .optional(),
-    TELEGRAM_API_ROOT: httpUrl("Telegram Bot API").default("https://api.telegram.org"),
-    TZ_BUSINESS: z
-      .string()
-      .refine(isTimeZone, "must be an IANA time zone such as America/Sao_Paulo")
-      .default("America/Sao_Paulo"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  KAFKA_BROKERS: z
+    .string()
+    .default("127.0.0.1:9092")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((b) => b.trim())
+        .filter((b) => b.length > 0),
+    )
+    .refine((list) => list.length > 0, "must list at least one broker as host:port")
+    .refine((list) => list.every((b) => hostPort.test(b)), "must be a comma-separated list of host:port"),
+  KAFKA_SSL: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true"),
+  KAFKA_SASL_MECHANISM: z
+    .enum(["plain", "scram-sha-256", "scram-sha-512"], {
+      error: "must be plain, scram-sha-256 or scram-sha-512",
+    })
+    .optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, . _ -")
+    .default("vitrine"),
+  SCHEMA_REGISTRY_URL: httpUrl("Confluent-compatible schema registry").default(
+    "http://127.0.0.1:8081/apis/ccompat/v7",
+  ),
+  SCHEMA_REGISTRY_USERNAME: z.string().optional(),
+  SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
+  CLICKHOUSE_URL: httpUrl("ClickHouse HTTP interface").default("http://127.0.0.1:8123"),
+  CLICKHOUSE_USER: z.string().min(1, "must not be empty").default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a plain identifier (letters, digits, _)")
+    .default("vitrine"),
+  S3_ENDPOINT: z
+    .union([z.literal(""), httpUrl("S3-compatible endpoint")])
+    .default("http://127.0.0.1:9444")
+    .transform((s) => (s === "" ? undefined : s)),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be a valid S3 bucket name (3-63 lowercase letters, digits, . -)",
+    )
+    .default("vitrine"),
+  S3_ACCESS_KEY_ID: z.string().min(1, "must not be empty").default("vitrine"),
+  S3_SECRET_ACCESS_KEY: z.string().min(1, "must not be empty").default("vitrine-local-secret"),
+  API_HOST: z.string().min(1).default("127.0.0.1"),
+  API_PORT: port.default(3000),
+  API_ADMIN_TOKEN: secret,
+  JWT_SECRET: secret,
+  PSEUDONYM_SECRET: secret,
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like <bot id>:<secret> as issued by @BotFather")
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl("Telegram Bot API").default("https://api.telegram.org"),
+  TZ_BUSINESS: z
+    .string()
+    .refine(isTimeZone, "must be an IANA time zone such as America/Sao_Paulo")
+    .default("America/Sao_Paulo"),
+});
+
+/**
+ * Checks that involve several variables. They run on the raw values, also when single variables
+ * are invalid, so that one run reports every problem.
+ */
+function crossChecks(env: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  if (env.KAFKA_SASL_MECHANISM) {
+    for (const name of ["KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"])
+      if (!env[name]) problems.push(`${name} is required when KAFKA_SASL_MECHANISM is set`);
+  }
+  if (env.NODE_ENV === "production") {
     for (const name of ["API_ADMIN_TOKEN", "JWT_SECRET", "PSEUDONYM_SECRET"] as const) {
-      if (env[name] === undefined)
-        ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+      if (env[name] === undefined) problems.push(`${name} is required in production`);
       else if (env[name] === DEV_SECRETS[name])
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: "must not be the development default in production",
-        });
+        problems.push(`${name} must not be the development default in production`);
     }
-  });
+  }
+  return problems;
+}
 
 /** The validated, frozen configuration. */
 export interface Config {
   readonly env: "development" | "test" | "production";
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
-  readonly schemaRegistry: { readonly url: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly ssl: boolean;
+    readonly sasl:
+      | {
+          readonly mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+          readonly username: string;
+          readonly password: string;
+        }
+      | undefined;
+  };
+  readonly schemaRegistry: {
+    readonly url: string;
+    readonly auth: { readonly username: string; readonly password: string } | undefined;
+  };
   readonly clickhouse: {
     readonly url: string;
     readonly user: string;
@@ -163,8 +196,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     if (value !== undefined && value !== "") cleaned[name] = value;
   }
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) {
     const unique = [...new Set(problems)].sort();
     throw new VitrineError(
       VT_ERR_CONFIG_INVALID,
@@ -172,11 +208,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     );
   }
   const e = parsed.data;
+  if (!e) throw new Error("unreachable: configuration parsed without data");
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID },
-    schemaRegistry: { url: e.SCHEMA_REGISTRY_URL },
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: e.KAFKA_SSL,
+      sasl:
+        e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+          ? {
+              mechanism: e.KAFKA_SASL_MECHANISM,
+              username: e.KAFKA_SASL_USERNAME,
+              password: e.KAFKA_SASL_PASSWORD,
+            }
+          : undefined,
+    },
+    schemaRegistry: {
+      url: e.SCHEMA_REGISTRY_URL,
+      auth:
+        e.SCHEMA_REGISTRY_USERNAME && e.SCHEMA_REGISTRY_PASSWORD
+          ? { username: e.SCHEMA_REGISTRY_USERNAME, password: e.SCHEMA_REGISTRY_PASSWORD }
+          : undefined,
+    },
     clickhouse: {
       url: e.CLICKHOUSE_URL,
       user: e.CLICKHOUSE_USER,

@@ -54,6 +54,17 @@ export const VT_ERR_API_NOT_FOUND = defineError("VT_ERR_API_NOT_FOUND", "No such
   status: 404,
 });
 
+export const VT_ERR_API_UNAUTHENTICATED = defineError(
+  "VT_ERR_API_UNAUTHENTICATED",
+  "The request carries no valid bearer token.",
+  { status: 401 },
+);
+export const VT_ERR_API_FORBIDDEN = defineError(
+  "VT_ERR_API_FORBIDDEN",
+  "The token is valid but its role or scope does not allow this.",
+  { status: 403 },
+);
+
 /** Every declared error, for the docs consistency test. */
 export const ALL_ERRORS = [
   VT_ERR_CONFIG_INVALID,
@@ -66,4 +77,6 @@ export const ALL_ERRORS = [
   VT_ERR_CH_MIGRATION_CHANGED,
   VT_ERR_CH_UNSAFE_IDENTIFIER,
   VT_ERR_API_NOT_FOUND,
+  VT_ERR_API_UNAUTHENTICATED,
+  VT_ERR_API_FORBIDDEN,
 ] as const;

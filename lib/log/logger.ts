@@ -30,6 +30,8 @@ export const REDACTED_PATHS = [
   "config.clickhouse.password",
   "config.s3.secretAccessKey",
   "config.telegram.botToken",
+  "config.kafka.sasl.password",
+  "config.schemaRegistry.auth.password",
 ];
 
 /**

@@ -40,6 +40,35 @@ export async function kafkaAnswers(broker: string, timeoutMs = 3000): Promise<bo
   }
 }
 
+/**
+ * Waits until the broker can coordinate consumer groups: on a fresh broker the first group
+ * request creates and loads `__consumer_offsets`, and until then joins fail with "coordinator
+ * is loading". Doing it here means the stack is ready when `up` returns.
+ */
+async function waitForGroupCoordinator(broker: string, timeoutMs = 60_000): Promise<void> {
+  const admin = new Kafka({
+    clientId: "vitrine-stack-probe",
+    brokers: [broker],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
+  const deadline = Date.now() + timeoutMs;
+  await admin.connect();
+  try {
+    for (;;) {
+      try {
+        await admin.describeGroups(["vitrine-stack-probe"]);
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
 export function kafkaService(opts: { stackDir: string; config: Config }): LocalService {
   const first = opts.config.kafka.brokers[0] ?? "127.0.0.1:9092";
   const port = Number(first.split(":")[1] ?? 9092);
@@ -100,5 +129,6 @@ export function kafkaService(opts: { stackDir: string; config: Config }): LocalS
       };
     },
     healthy: () => kafkaAnswers(`127.0.0.1:${port}`),
+    afterStart: () => waitForGroupCoordinator(`127.0.0.1:${port}`),
   };
 }

@@ -19,6 +19,7 @@ import {
   type LogEntry,
   type Producer,
   type ProducerConfig,
+  type SASLOptions,
 } from "kafkajs";
 import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
@@ -47,6 +48,18 @@ const toPinoLevel = (level: KafkaLogLevel): "error" | "warn" | "info" | "debug" 
   }
 };
 
+const toSasl = (s: NonNullable<Config["kafka"]["sasl"]>): SASLOptions => {
+  const { username, password } = s;
+  switch (s.mechanism) {
+    case "plain":
+      return { mechanism: "plain", username, password };
+    case "scram-sha-256":
+      return { mechanism: "scram-sha-256", username, password };
+    case "scram-sha-512":
+      return { mechanism: "scram-sha-512", username, password };
+  }
+};
+
 /**
  * Builds the factory.
  *
@@ -58,6 +71,8 @@ export function createKafka(cfg: Config["kafka"], log: Logger): KafkaFactory {
   const kafka = new Kafka({
     clientId: cfg.clientId,
     brokers: [...cfg.brokers],
+    ssl: cfg.ssl,
+    ...(cfg.sasl ? { sasl: toSasl(cfg.sasl) } : {}),
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>

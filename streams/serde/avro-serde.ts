@@ -52,9 +52,24 @@ export async function readSchemaFile(path: string): Promise<AvroSchemaJson> {
 export class AvroSerde {
   readonly registry: SchemaRegistry;
 
-  /** @param url base URL of the Confluent-compatible API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7` */
-  constructor(private readonly url: string) {
-    this.registry = new SchemaRegistry({ host: url, retry: { retries: 3, initialRetryTimeInSecs: 0.1 } });
+  private readonly authHeader: Record<string, string>;
+
+  /**
+   * @param url base URL of the Confluent-compatible API, e.g. `http://127.0.0.1:8081/apis/ccompat/v7`
+   * @param auth basic-auth credentials (Confluent Cloud API key and secret), if the registry needs them
+   */
+  constructor(
+    private readonly url: string,
+    auth?: { username: string; password: string },
+  ) {
+    this.registry = new SchemaRegistry({
+      host: url,
+      retry: { retries: 3, initialRetryTimeInSecs: 0.1 },
+      ...(auth ? { auth } : {}),
+    });
+    this.authHeader = auth
+      ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` }
+      : {};
   }
 
   /**
@@ -111,7 +126,7 @@ export class AvroSerde {
     try {
       res = await fetch(`${this.url}/config/${encodeURIComponent(subject)}`, {
         method: "PUT",
-        headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
+        headers: { "content-type": "application/vnd.schemaregistry.v1+json", ...this.authHeader },
         body: JSON.stringify({ compatibility: COMPATIBILITY.BACKWARD }),
       });
     } catch (err) {
