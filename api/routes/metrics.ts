@@ -22,12 +22,10 @@ export function metricsRoutes(app: FastifyInstance, registry: Registry, adminTok
         .code(VT_ERR_API_UNAUTHENTICATED.status)
         .send({ code: VT_ERR_API_UNAUTHENTICATED.code, message: "Token de acesso ausente." });
     if (!sameSecret(token, adminToken))
-      return reply
-        .code(VT_ERR_API_FORBIDDEN.status)
-        .send({
-          code: VT_ERR_API_FORBIDDEN.code,
-          message: "Acesso negado: requer o token de administração.",
-        });
+      return reply.code(VT_ERR_API_FORBIDDEN.status).send({
+        code: VT_ERR_API_FORBIDDEN.code,
+        message: "Acesso negado: requer o token de administração.",
+      });
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 }

@@ -6,7 +6,7 @@ import * as codes from "./codes.ts";
 
 describe("error codes", () => {
   const docs = readFileSync(resolve(REPO_ROOT, "docs/errors.md"), "utf8");
-  const documented = [...docs.matchAll(/^\| `(VT_ERR_[A-Z_]+)` \| (\d{3}) \| (yes|no) \|/gm)];
+  const documented = [...docs.matchAll(/^\|\s*`(VT_ERR_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|\s*(yes|no)\s*\|/gm)];
 
   it("every exported code is in ALL_ERRORS, well named and documented with its status", () => {
     const exported = Object.entries(codes).filter(([k]) => k.startsWith("VT_ERR_"));
