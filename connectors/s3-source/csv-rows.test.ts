@@ -8,7 +8,8 @@ async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
 
 const all = async (text: string, delimiter = ",", size = 7, startAfterLine = 0): Promise<CsvRow[]> => {
   const rows: CsvRow[] = [];
-  for await (const b of csvRows(chunks(text, size), { delimiter, startAfterLine, batchLines: 3 })) rows.push(...b);
+  for await (const b of csvRows(chunks(text, size), { delimiter, startAfterLine, batchLines: 3 }))
+    rows.push(...b);
   return rows;
 };
 

@@ -15,7 +15,12 @@ const ctx: ValidationContext = {
 };
 const kind = (name: string): FileKind => FILE_KINDS.find((k) => k.kind === name)!;
 const run = (k: string, raw: string, fields?: string[]): RowOutcome =>
-  validateRow("incoming/f.csv", kind(k), { line: 7, raw, fields: fields ?? raw.split(kind(k).delimiter) }, ctx);
+  validateRow(
+    "incoming/f.csv",
+    kind(k),
+    { line: 7, raw, fields: fields ?? raw.split(kind(k).delimiter) },
+    ctx,
+  );
 const reasonOf = (o: RowOutcome): string => (o.ok ? "accepted" : o.deadLetter.reason);
 
 describe("file kinds", () => {
@@ -38,7 +43,12 @@ describe("transaction rows (DESIGN §5)", () => {
   const good = "2024-05-10 14:03:00,10001,101,555,2,500001,59.9";
   it("accepts a valid line and canonicalizes the price", () => {
     const o = run("transactions", good);
-    expect(o.ok && o.record).toMatchObject({ cod_vendedor: "10001", quantidade: 2, preco: "59.90", source_line: 7 });
+    expect(o.ok && o.record).toMatchObject({
+      cod_vendedor: "10001",
+      quantidade: 2,
+      preco: "59.90",
+      source_line: 7,
+    });
     expect(o.ok && o.key).toBe("10001");
   });
   it.each([
@@ -65,14 +75,25 @@ describe("transaction rows (DESIGN §5)", () => {
   it("accepts returns, 1000 units, 100000.00, ISO offsets and the start of 2000 local time", () => {
     expect(reasonOf(run("transactions", "2024-05-10,10001,101,555,-1,500001,59.90"))).toBe("accepted");
     expect(reasonOf(run("transactions", "2024-05-10,10001,101,555,1000,500001,100000.00"))).toBe("accepted");
-    expect(reasonOf(run("transactions", "2024-05-10T14:03:00-03:00,10001,101,555,1,500001,9.99"))).toBe("accepted");
+    expect(reasonOf(run("transactions", "2024-05-10T14:03:00-03:00,10001,101,555,1,500001,9.99"))).toBe(
+      "accepted",
+    );
     expect(reasonOf(run("transactions", "2000-01-01 00:00:00,10001,101,555,1,500001,9.99"))).toBe("accepted");
     expect(reasonOf(run("transactions", "2025-01-01 08:00:00,10001,101,555,1,500001,9.99"))).toBe("accepted");
   });
   it("reports broken quoting from the parser", () => {
-    const o = validateRow("f.csv", kind("transactions"), { line: 3, raw: '2024-05-10,"10001', fields: undefined, error: "unbalanced quote" }, ctx);
+    const o = validateRow(
+      "f.csv",
+      kind("transactions"),
+      { line: 3, raw: '2024-05-10,"10001', fields: undefined, error: "unbalanced quote" },
+      ctx,
+    );
     expect(reasonOf(o)).toBe("bad_quoting");
-    expect(!o.ok && o.deadLetter).toMatchObject({ source_file: "f.csv", source_line: 3, raw: '2024-05-10,"10001' });
+    expect(!o.ok && o.deadLetter).toMatchObject({
+      source_file: "f.csv",
+      source_line: 3,
+      raw: '2024-05-10,"10001',
+    });
   });
 });
 
@@ -115,7 +136,8 @@ describe("reference rows", () => {
 describe("records match their Avro schemas", () => {
   const samples: Record<string, string> = {
     transactions: "2024-05-10 14:03:00,10001,101,555,2,500001,59.90",
-    sku_dataset: "500001;Batom;Batom Matte Vermelho;Longa duração; sem transferência;Maquiagem;Batom;Aurora;3.5;g",
+    sku_dataset:
+      "500001;Batom;Batom Matte Vermelho;Longa duração; sem transferência;Maquiagem;Batom;Aurora;3.5;g",
     sku_price: "500001,2024-01-01,,59.90",
     sku_cost: "500001,2024-01-01,2024-12-31,20.00",
     sku_status: "500001;2024-01-01;",
@@ -130,11 +152,23 @@ describe("records match their Avro schemas", () => {
       const raw = samples[k.kind]!;
       const fields =
         k.kind === "sku_dataset"
-          ? ["500001", "Batom", "Batom Matte Vermelho", "Longa duração; sem transferência", "Maquiagem", "Batom", "Aurora", "3.5", "g"]
+          ? [
+              "500001",
+              "Batom",
+              "Batom Matte Vermelho",
+              "Longa duração; sem transferência",
+              "Maquiagem",
+              "Batom",
+              "Aurora",
+              "3.5",
+              "g",
+            ]
           : raw.split(k.delimiter);
       const o = validateRow("f.csv", k, { line: 2, raw, fields }, ctx);
       expect(o.ok, JSON.stringify(o)).toBe(true);
-      const schema = JSON.parse(readFileSync(resolve(REPO_ROOT, "schemas/raw", k.schemaFile), "utf8")) as avro.Schema;
+      const schema = JSON.parse(
+        readFileSync(resolve(REPO_ROOT, "schemas/raw", k.schemaFile), "utf8"),
+      ) as avro.Schema;
       const type = avro.Type.forSchema(schema);
       const errors: string[] = [];
       const valid = type.isValid(o.ok ? o.record : {}, { errorHook: (path) => errors.push(path.join(".")) });

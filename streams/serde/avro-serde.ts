@@ -15,7 +15,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
-import type { Schema as AvroSchemaJson } from "avsc";
+import avro, { type Schema as AvroSchemaJson } from "avsc";
 import {
   VT_ERR_SERDE_REGISTRY_UNAVAILABLE,
   VT_ERR_SERDE_SCHEMA_INCOMPATIBLE,
@@ -30,6 +30,11 @@ export interface SubjectSerde<T> {
   readonly subject: string;
   readonly schemaId: number;
   encode(value: T): Promise<Buffer>;
+  /**
+   * Encodes without awaiting (hot paths): Confluent framing (magic 0, schema id) + Avro body.
+   * Throws when the value does not match the schema.
+   */
+  encodeSync(value: T): Buffer;
   decode(buffer: Buffer): Promise<T>;
 }
 
@@ -108,10 +113,15 @@ export class AvroSerde {
    */
   async forSubject<T>(subject: string, schema: AvroSchemaJson): Promise<SubjectSerde<T>> {
     const schemaId = await this.register(subject, schema);
+    const type = avro.Type.forSchema(schema);
+    const header = Buffer.alloc(5);
+    header.writeUInt8(0, 0);
+    header.writeInt32BE(schemaId, 1);
     return {
       subject,
       schemaId,
       encode: (value: T) => this.registry.encode(schemaId, value),
+      encodeSync: (value: T) => Buffer.concat([header, type.toBuffer(value)]),
       decode: async (buffer: Buffer) => (await this.registry.decode(buffer)) as T,
     };
   }

@@ -111,7 +111,8 @@ function cpfCheckDigitsOk(d: string): boolean {
 // === Transaction timestamps
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-const WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const WITH_OFFSET =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Converts wall-clock times in one zone to instants, caching the zone offset per local hour
@@ -146,7 +147,12 @@ const EARLIEST = { y: 2000, mo: 1, d: 1 };
  *
  * @returns the epoch milliseconds of the instant
  */
-export function saleInstant(value: string | undefined, field: string, tz: LocalTimeConverter, nowMs: number): number {
+export function saleInstant(
+  value: string | undefined,
+  field: string,
+  tz: LocalTimeConverter,
+  nowMs: number,
+): number {
   const v = required(value, field);
   let ms = Number.NaN;
   let m = LOCAL.exec(v);
@@ -174,6 +180,7 @@ export function saleInstant(value: string | undefined, field: string, tz: LocalT
   if (Number.isNaN(ms)) reject("bad_date", `${field} is not a date/time we understand: ${JSON.stringify(v)}`);
   if (ms < tz.toEpochMs(EARLIEST.y, EARLIEST.mo, EARLIEST.d, 0, 0, 0))
     reject("date_out_of_range", `${field} ${v} is before 2000-01-01`);
-  if (ms > nowMs + 86_400_000) reject("date_out_of_range", `${field} ${v} is more than one day in the future`);
+  if (ms > nowMs + 86_400_000)
+    reject("date_out_of_range", `${field} ${v} is more than one day in the future`);
   return ms;
 }

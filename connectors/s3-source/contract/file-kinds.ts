@@ -89,7 +89,17 @@ const employees: FileKind<RawEmployee> = {
   topic: "raw.employees",
   schemaFile: "employees.avsc",
   delimiter: ",",
-  columns: ["id_employee", "name", "surname", "cpf", "status", "role", "initial_date", "end_date", "store_id"],
+  columns: [
+    "id_employee",
+    "name",
+    "surname",
+    "cpf",
+    "status",
+    "role",
+    "initial_date",
+    "end_date",
+    "store_id",
+  ],
   matches: name(/^employee_final.*\.csv$/i),
   key: (r) => r.id_employee,
   validate: (f, ctx) => {
@@ -239,7 +249,12 @@ const stock: FileKind<RawDailyStock> = {
   validate: (f) => {
     const q = integer(f.quantidade, "quantidade");
     if (q < 0) reject("quantity_out_of_range", `quantidade must not be negative, got ${q}`);
-    return { data: date(f.data, "data"), cod_loja: id(f.cod_loja, "cod_loja"), cod_prod: id(f.cod_prod, "cod_prod"), quantidade: q };
+    return {
+      data: date(f.data, "data"),
+      cod_loja: id(f.cod_loja, "cod_loja"),
+      cod_prod: id(f.cod_prod, "cod_prod"),
+      quantidade: q,
+    };
   },
 };
 
@@ -265,7 +280,10 @@ const transactions: FileKind<RawTransaction> = {
       preco: money(f.preco, "preco"),
     };
     if (row.quantidade === 0 || Math.abs(row.quantidade) > 1000)
-      reject("quantity_out_of_range", `quantidade must be non-zero and at most 1000 in size, got ${row.quantidade}`);
+      reject(
+        "quantity_out_of_range",
+        `quantidade must be non-zero and at most 1000 in size, got ${row.quantidade}`,
+      );
     const cents = moneyCents(row.preco);
     if (cents <= 0n || cents > MAX_PRICE_CENTS)
       reject("price_out_of_range", `preco must be above 0 and at most 100000, got ${row.preco}`);
