@@ -262,7 +262,7 @@ export class S3SourceConnector {
     let data: Message[] = [];
     let dlq: Message[] = [];
     let lastCommit = Date.now();
-    const maxRows = opts.maxBatchRows ?? 20_000;
+    const maxRows = opts.maxBatchRows ?? 5_000;
     const maxMs = opts.maxBatchMs ?? 500;
     const dataSerde = kind ? this.serdes.get(kind.topic) : undefined;
     const dlqSerde = this.serdes.get(DLQ_INGEST_TOPIC)!;

@@ -52,8 +52,11 @@ export function money(value: string | undefined, field: string): string {
   return negative && cents !== "0.00" ? `-${cents}` : cents;
 }
 
-/** Compares two canonical money strings to a bound in cents (as integers, exactly). */
-export const moneyCents = (canonical: string): bigint => BigInt(canonical.replace(".", ""));
+/**
+ * Integer cents of a canonical money string, exactly (at most 14 digits, far below 2^53, so a
+ * JS number holds it without rounding; the decimal point is removed as text, never by float maths).
+ */
+export const moneyCents = (canonical: string): number => Number(canonical.replace(".", ""));
 
 const validCalendarDate = (y: number, m: number, d: number): boolean => {
   if (m < 1 || m > 12 || d < 1) return false;
@@ -119,12 +122,16 @@ const WITH_OFFSET =
  * (offsets only change on the hour), so the hot path does no time-zone maths.
  */
 export class LocalTimeConverter {
-  private readonly offsets = new Map<string, number>();
-  constructor(readonly zone: string) {}
+  private readonly offsets = new Map<number, number>();
+  /** 2000-01-01 00:00 local: the earliest accepted sale. */
+  readonly earliestMs: number;
+  constructor(readonly zone: string) {
+    this.earliestMs = this.toEpochMs(2000, 1, 1, 0, 0, 0);
+  }
 
   /** Epoch milliseconds of a local wall-clock time, or NaN when the time does not exist. */
   toEpochMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
-    const key = `${y}-${mo}-${d}-${h}`;
+    const key = ((y * 100 + mo) * 100 + d) * 100 + h;
     let offset = this.offsets.get(key);
     if (offset === undefined) {
       const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h }, { zone: this.zone });
@@ -136,9 +143,6 @@ export class LocalTimeConverter {
     return Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000;
   }
 }
-
-/** Earliest accepted sale: 2000-01-01 00:00 local. */
-const EARLIEST = { y: 2000, mo: 1, d: 1 };
 
 /**
  * A sale timestamp: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` (local time in the business zone) or
@@ -155,31 +159,20 @@ export function saleInstant(
 ): number {
   const v = required(value, field);
   let ms = Number.NaN;
-  let m = LOCAL.exec(v);
+  const local = LOCAL.exec(v);
+  const m = local ?? WITH_OFFSET.exec(v);
   if (m) {
-    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    if (validCalendarDate(y, mo, d) && h < 24 && mi < 60 && s < 60) ms = tz.toEpochMs(y, mo, d, h, mi, s);
-  } else if ((m = WITH_OFFSET.exec(v))) {
-    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i] ?? 0)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    if (validCalendarDate(y, mo, d) && h < 24 && mi < 60 && s < 60) ms = Date.parse(v);
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
+    const h = Number(m[4] ?? 0);
+    const mi = Number(m[5] ?? 0);
+    const s = Number(m[6] ?? 0);
+    if (validCalendarDate(y, mo, d) && h < 24 && mi < 60 && s < 60)
+      ms = local ? tz.toEpochMs(y, mo, d, h, mi, s) : Date.parse(v);
   }
   if (Number.isNaN(ms)) reject("bad_date", `${field} is not a date/time we understand: ${JSON.stringify(v)}`);
-  if (ms < tz.toEpochMs(EARLIEST.y, EARLIEST.mo, EARLIEST.d, 0, 0, 0))
-    reject("date_out_of_range", `${field} ${v} is before 2000-01-01`);
+  if (ms < tz.earliestMs) reject("date_out_of_range", `${field} ${v} is before 2000-01-01`);
   if (ms > nowMs + 86_400_000)
     reject("date_out_of_range", `${field} ${v} is more than one day in the future`);
   return ms;

@@ -62,11 +62,11 @@ const name = (re: RegExp) => (base: string) => re.test(base);
 
 const positiveMoney = (v: string | undefined, field: string): string => {
   const m = money(v, field);
-  if (moneyCents(m) <= 0n) reject("price_out_of_range", `${field} must be greater than zero, got ${m}`);
+  if (moneyCents(m) <= 0) reject("price_out_of_range", `${field} must be greater than zero, got ${m}`);
   return m;
 };
 
-const MAX_PRICE_CENTS = 100_000n * 100n;
+const MAX_PRICE_CENTS = 100_000 * 100;
 
 const stores: FileKind<RawStore> = {
   kind: "stores",
@@ -204,7 +204,7 @@ const statuses: FileKind<RawProductStatus> = {
 
 const nonNegativeMoney = (v: string | undefined, field: string): string => {
   const m = money(v, field);
-  if (moneyCents(m) < 0n) reject("price_out_of_range", `${field} must not be negative, got ${m}`);
+  if (moneyCents(m) < 0) reject("price_out_of_range", `${field} must not be negative, got ${m}`);
   return m;
 };
 
@@ -285,7 +285,7 @@ const transactions: FileKind<RawTransaction> = {
         `quantidade must be non-zero and at most 1000 in size, got ${row.quantidade}`,
       );
     const cents = moneyCents(row.preco);
-    if (cents <= 0n || cents > MAX_PRICE_CENTS)
+    if (cents <= 0 || cents > MAX_PRICE_CENTS)
       reject("price_out_of_range", `preco must be above 0 and at most 100000, got ${row.preco}`);
     saleInstant(row.data, "data", ctx.tz, ctx.nowMs);
     return row;

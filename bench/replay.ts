@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:replay -- [--lines 1000000]` — S3 → Kafka replay throughput of the connector.
+ *
+ * Writes N valid transaction lines into the bucket (streamed, not timed), then replays them at
+ * full speed with the real connector (CSV parse, validation, Avro, transactional produce) and
+ * prints lines/s and the peak RSS of this process (which is the connector). Target (issue 3):
+ * ≥ 100k lines/s on 2 cores, RSS < 300 MB whatever the file size.
+ */
+import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { Upload } from "@aws-sdk/lib-storage";
+import { connectorDeps } from "../connectors/s3-source/connector-deps.ts";
+import { S3SourceConnector } from "../connectors/s3-source/source.ts";
+import { loadConfig } from "../lib/config/config.ts";
+import { createLogger } from "../lib/log/logger.ts";
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const LINES = arg("lines", 1_000_000);
+const BATCH = arg("batch-rows", 5_000);
+const prefixArg = process.argv.includes("--prefix")
+  ? process.argv[process.argv.indexOf("--prefix") + 1]
+  : undefined;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const deps = connectorDeps(config, createLogger({ name: "bench", level: "error" }));
+  if (prefixArg) return replayPhase(prefixArg);
+  const prefix = `bench/replay-${Date.now().toString(36)}/`;
+  function* lines(): Generator<string> {
+    yield "data,cod_vendedor,cod_loja,cod_transacao,quantidade,cod_prod,preco\n";
+    let buf = "";
+    for (let i = 1; i <= LINES; i++) {
+      const day = String(1 + (i % 28)).padStart(2, "0");
+      buf += `2024-03-${day} ${10 + (i % 12)}:${String(i % 60).padStart(2, "0")}:00,${10001 + (i % 5000)},${101 + (i % 50)},${i},${1 + (i % 3)},${500001 + (i % 2000)},${(i % 190) + 9}.90\n`;
+      if (i % 1000 === 0) {
+        yield buf;
+        buf = "";
+      }
+    }
+    if (buf) yield buf;
+  }
+  process.stdout.write(`writing ${LINES} lines to s3://${config.s3.bucket}/${prefix} … `);
+  const tw = Date.now();
+  await new Upload({
+    client: deps.s3,
+    params: {
+      Bucket: config.s3.bucket,
+      Key: `${prefix}transactions_bench.csv`,
+      Body: Readable.from(lines()),
+    },
+    partSize: 16 * 1024 * 1024,
+  }).done();
+  console.log(`${((Date.now() - tw) / 1000).toFixed(1)} s`);
+  deps.s3.destroy();
+  // The replay runs in a fresh process so that its RSS is the connector's alone.
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(import.meta.url), "--prefix", prefix, "--batch-rows", String(BATCH)],
+    {
+      stdio: "inherit",
+    },
+  );
+  process.exitCode = child.status ?? 1;
+}
+
+async function replayPhase(prefix: string): Promise<void> {
+  const config = loadConfig(process.env);
+  const deps = connectorDeps(config, createLogger({ name: "bench", level: "error" }));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const source = await S3SourceConnector.create(deps, `bench-${Date.now()}`);
+  const t0 = Date.now();
+  const summary = await source.replay({ prefix, maxBatchRows: BATCH });
+  const seconds = (Date.now() - t0) / 1000;
+  clearInterval(sampler);
+  await source.close();
+  deps.s3.destroy();
+  console.log(`replayed ${summary.rowsRead} lines (${summary.accepted} accepted) in ${seconds.toFixed(1)} s`);
+  console.log(`throughput: ${Math.round(summary.rowsRead / seconds)} lines/s (target ≥ 100000)`);
+  console.log(`connector peak RSS: ${Math.round(peak / 1024 / 1024)} MB (target < 300 MB)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
