@@ -15,6 +15,7 @@ import { FILE_KINDS } from "../../connectors/s3-source/contract/file-kinds.ts";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
 import { S3SourceConnector, type ReplaySummary } from "../../connectors/s3-source/source.ts";
 import { DLQ_INGEST_TOPIC } from "../../connectors/s3-source/topics.ts";
+import { ingestStatus } from "../../connectors/s3-source/ingest-status.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { IngestDeadLetter, Provenance, RawProduct, RawTransaction } from "../../schemas/raw-records.ts";
@@ -170,6 +171,20 @@ describe("S3 source connector", () => {
         for (const n of needles) expect(text.includes(n), `${topic} holds ${n}`).toBe(false);
       }
     }
+  });
+
+  it("reports the files and counts in the ingest status", async () => {
+    const status = await ingestStatus(deps.kafka);
+    for (const f of first.files) {
+      const st = status.files.find((x) => x.key === f.key);
+      expect(st, f.key).toMatchObject({
+        done: true,
+        rowsRead: f.rowsRead,
+        accepted: f.accepted,
+        deadLetters: f.rowsRead - f.accepted,
+      });
+    }
+    expect(status.totals.deadLettersByReason.bad_quoting).toBeGreaterThanOrEqual(1);
   });
 
   it("replaying the same objects again adds nothing", async () => {
