@@ -20,7 +20,7 @@ const arg = (name: string, def: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const LINES = arg("lines", 1_000_000);
-const BATCH = arg("batch-rows", 5_000);
+const BATCH = arg("batch-rows", 20_000);
 const prefixArg = process.argv.includes("--prefix")
   ? process.argv[process.argv.indexOf("--prefix") + 1]
   : undefined;

@@ -104,6 +104,9 @@ interface ObjectRef {
 
 const UNKNOWN_KIND = "unknown";
 
+/** Messages per produce request inside a transaction (see `commit`). */
+const SEND_CHUNK = 1000;
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
     const t = setTimeout(r, ms);
@@ -262,7 +265,7 @@ export class S3SourceConnector {
     let data: Message[] = [];
     let dlq: Message[] = [];
     let lastCommit = Date.now();
-    const maxRows = opts.maxBatchRows ?? 5_000;
+    const maxRows = opts.maxBatchRows ?? 20_000;
     const maxMs = opts.maxBatchMs ?? 500;
     const dataSerde = kind ? this.serdes.get(kind.topic) : undefined;
     const dlqSerde = this.serdes.get(DLQ_INGEST_TOPIC)!;
@@ -280,14 +283,19 @@ export class S3SourceConnector {
         rejected: { ...rejected },
         updatedAt: new Date().toISOString(),
       };
-      const topicMessages = [
-        ...(kind && data.length ? [{ topic: kind.topic, messages: data }] : []),
-        ...(dlq.length ? [{ topic: DLQ_INGEST_TOPIC, messages: dlq }] : []),
-        { topic: CHECKPOINT_TOPIC, messages: [checkpointMessage(cp)] },
-      ];
       const txn = await this.producer.transaction();
       try {
-        await txn.sendBatch({ topicMessages, acks: -1 });
+        // kafkajs groups a send's messages per partition in quadratic time, so large batches are
+        // sent as several requests of SEND_CHUNK messages inside the one transaction.
+        for (const [topic, messages] of [
+          [kind?.topic, data],
+          [DLQ_INGEST_TOPIC, dlq],
+        ] as const) {
+          if (!topic) continue;
+          for (let i = 0; i < messages.length; i += SEND_CHUNK)
+            await txn.send({ topic, messages: messages.slice(i, i + SEND_CHUNK), acks: -1 });
+        }
+        await txn.send({ topic: CHECKPOINT_TOPIC, messages: [checkpointMessage(cp)], acks: -1 });
         await txn.commit();
       } catch (err) {
         await txn.abort().catch(() => {});
