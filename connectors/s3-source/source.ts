@@ -107,10 +107,19 @@ const UNKNOWN_KIND = "unknown";
 /** Messages per produce request inside a transaction (see `commit`). */
 const SEND_CHUNK = 1000;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+/** Sleeps, waking early when `signal` aborts (and leaving no listener behind). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise<void>((done) => {
+    if (signal?.aborted) return done();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      done();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 export class S3SourceConnector {
