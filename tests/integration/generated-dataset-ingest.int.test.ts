@@ -18,7 +18,16 @@ describe("generated dataset → S3 source", () => {
     const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
     const prefix = `test/${uniqueName("gen")}/incoming/`;
     const generated = await generateDataset(
-      { seed: 7, from: "2024-04", to: "2024-05", stores: 3, sellersPerStore: 3, products: 30, lines: 6000, dirtyRate: 0.05 },
+      {
+        seed: 7,
+        from: "2024-04",
+        to: "2024-05",
+        stores: 3,
+        sellersPerStore: 3,
+        products: 30,
+        lines: 6000,
+        dirtyRate: 0.05,
+      },
       createS3Sink(deps.s3, config.s3.bucket, prefix),
     );
     const source = await S3SourceConnector.create(deps, uniqueName("test-gen-tx"));
@@ -39,7 +48,16 @@ describe("generated dataset → S3 source", () => {
     }
     const txFiles = generated.files.filter((f) => f.name.startsWith("transactions"));
     const classes = new Set(txFiles.flatMap((f) => Object.keys(f.dirtyByClass)));
-    for (const c of ["column_count", "bad_quoting", "missing_field", "not_numeric", "quantity_out_of_range", "price_out_of_range", "bad_date", "date_out_of_range"])
+    for (const c of [
+      "column_count",
+      "bad_quoting",
+      "missing_field",
+      "not_numeric",
+      "quantity_out_of_range",
+      "price_out_of_range",
+      "bad_date",
+      "date_out_of_range",
+    ])
       expect(classes.has(c), c).toBe(true);
   });
 });

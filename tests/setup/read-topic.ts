@@ -1,6 +1,7 @@
 /**
- * Reads a whole topic as it is now (read_committed), for assertions: every message from the
- * beginning up to the end offsets taken at the start.
+ * Reads a topic as it is now (read_committed), for assertions: every message from `from` (default:
+ * the beginning) up to the end offsets taken at the start. Tests pass the offsets they saw before
+ * acting (`topicEnds`), so they read only what they caused, however much history the stack holds.
  */
 import { randomUUID } from "node:crypto";
 import type { KafkaMessage } from "kafkajs";
@@ -13,10 +14,27 @@ export interface TopicMessage {
   readonly value: Buffer;
 }
 
+/** Current end offset of every partition of each topic. */
+export async function topicEnds(
+  kafka: KafkaFactory,
+  topics: readonly string[],
+): Promise<Map<string, Map<number, string>>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const out = new Map<string, Map<number, string>>();
+    for (const t of topics)
+      out.set(t, new Map((await admin.fetchTopicOffsets(t)).map((o) => [o.partition, o.high])));
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function readTopic(
   kafka: KafkaFactory,
   topic: string,
-  timeoutMs = 60_000,
+  opts: { from?: ReadonlyMap<number, string>; timeoutMs?: number } = {},
 ): Promise<TopicMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -24,14 +42,23 @@ export async function readTopic(
   const groupId = `test-reader-${randomUUID()}`;
   try {
     const ends = await admin.fetchTopicOffsets(topic);
-    const pending = new Set(ends.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => o.partition));
+    const start = (p: number, low: string): bigint => {
+      const f = opts.from?.get(p);
+      return f !== undefined && BigInt(f) > BigInt(low) ? BigInt(f) : BigInt(low);
+    };
+    const pending = new Set(
+      ends.filter((o) => BigInt(o.high) > start(o.partition, o.low)).map((o) => o.partition),
+    );
     if (pending.size === 0) return out;
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out reading ${topic}`)),
+          opts.timeoutMs ?? 60_000,
+        );
         consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
           const end = ends.find((o) => o.partition === e.payload.partition);
           if (end && BigInt(e.payload.lastOffset) >= BigInt(end.high) - 1n)
@@ -46,6 +73,7 @@ export async function readTopic(
             autoCommit: false,
             eachBatch: async ({ batch }) => {
               for (const m of batch.messages as KafkaMessage[]) {
+                if (BigInt(m.offset) < start(batch.partition, "0")) continue;
                 out.push({
                   partition: batch.partition,
                   offset: m.offset,
@@ -56,6 +84,10 @@ export async function readTopic(
             },
           })
           .catch(reject);
+        for (const o of ends) {
+          const from = start(o.partition, o.low);
+          if (from > BigInt(o.low)) consumer.seek({ topic, partition: o.partition, offset: from.toString() });
+        }
       });
     } finally {
       await consumer.disconnect();
