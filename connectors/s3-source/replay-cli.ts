@@ -6,12 +6,15 @@
  * a final summary: files, rows, accepted, dead letters by reason. `--follow` keeps polling for new
  * files. Safe to run again: finished files are skipped, an interrupted one resumes.
  */
+import { createServer, type Server } from "node:http";
 import { SingleBar } from "cli-progress";
+import { Registry, collectDefaultMetrics } from "prom-client";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../../lib/config/config.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { connectorDeps } from "./connector-deps.ts";
+import { createSourceMetrics } from "./metrics.ts";
 import { S3SourceConnector, type ReplaySummary } from "./source.ts";
 
 const positive = (v: string): number => {
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     )
     .option("--follow", "keep polling for new files")
     .option("--poll-ms <ms>", "polling interval with --follow", positive, 2000)
+    .option("--metrics-port <port>", "serve Prometheus metrics on 127.0.0.1:<port>/metrics", positive)
     .parse();
   const opts = program.opts<{
     prefix: string;
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     speed?: number;
     follow?: boolean;
     pollMs: number;
+    metricsPort?: number;
   }>();
   if (opts.max && opts.speed) throw new InvalidArgumentError("--max and --speed exclude each other");
 
@@ -66,7 +71,13 @@ async function main(): Promise<void> {
     name: "connector.s3",
     level: config.logLevel === "info" ? "warn" : config.logLevel,
   });
-  const source = await S3SourceConnector.create(connectorDeps(config, log));
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "vitrine_connector_" });
+  const metricsServer = opts.metricsPort ? serveMetrics(registry, opts.metricsPort) : undefined;
+  const source = await S3SourceConnector.create({
+    ...connectorDeps(config, log),
+    metrics: createSourceMetrics(registry),
+  });
   const abort = new AbortController();
   process.once("SIGINT", () => abort.abort());
   process.once("SIGTERM", () => abort.abort());
@@ -110,7 +121,24 @@ async function main(): Promise<void> {
     }
   } finally {
     await source.close();
+    metricsServer?.close();
   }
+}
+
+/** A minimal loopback HTTP server exposing `/metrics` (operational counts only, no personal data). */
+function serveMetrics(registry: Registry, port: number): Server {
+  const server = createServer((req, res) => {
+    if (req.url !== "/metrics") {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { "content-type": registry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.listen(port, "127.0.0.1");
+  return server;
 }
 
 main().catch((err: unknown) => {

@@ -46,6 +46,7 @@ import {
 import { LocalTimeConverter, saleInstant } from "./contract/field-rules.ts";
 import { csvRows } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
+import type { SourceMetrics } from "./metrics.ts";
 import { DLQ_INGEST_TOPIC, ensureIngestTopics } from "./topics.ts";
 import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
 
@@ -55,6 +56,8 @@ export interface S3SourceDeps {
   readonly kafka: KafkaFactory;
   readonly serde: AvroSerde;
   readonly log: Logger;
+  /** Where to count rows, dead letters and commits (optional). */
+  readonly metrics?: SourceMetrics;
 }
 
 export interface ReplayOptions {
@@ -279,6 +282,9 @@ export class S3SourceConnector {
     const dataSerde = kind ? this.serdes.get(kind.topic) : undefined;
     const dlqSerde = this.serdes.get(DLQ_INGEST_TOPIC)!;
 
+    const metrics = this.deps.metrics;
+    let pendingAccepted = 0;
+    const pendingRejected: Record<string, number> = {};
     const commit = async (done: boolean): Promise<void> => {
       const cp: ObjectCheckpoint = {
         key: obj.key,
@@ -292,6 +298,7 @@ export class S3SourceConnector {
         rejected: { ...rejected },
         updatedAt: new Date().toISOString(),
       };
+      const stopTimer = metrics?.commitSeconds.startTimer();
       const txn = await this.producer.transaction();
       try {
         // kafkajs groups a send's messages per partition in quadratic time, so large batches are
@@ -310,6 +317,18 @@ export class S3SourceConnector {
         await txn.abort().catch(() => {});
         throw err;
       }
+      stopTimer?.();
+      // Counted only once committed, so the metrics agree with what reached Kafka.
+      if (metrics) {
+        metrics.rows.inc({ kind: kindName, outcome: "accepted" }, pendingAccepted);
+        for (const [reason, n] of Object.entries(pendingRejected)) {
+          metrics.rows.inc({ kind: kindName, outcome: "rejected" }, n);
+          metrics.deadLetters.inc({ kind: kindName, reason }, n);
+          delete pendingRejected[reason];
+        }
+        if (done) metrics.files.inc({ kind: kindName });
+      }
+      pendingAccepted = 0;
       this.checkpoints.set(obj.key, cp);
       data = [];
       dlq = [];
@@ -319,6 +338,7 @@ export class S3SourceConnector {
 
     const reject = (dl: IngestDeadLetter): void => {
       rejected[dl.reason] = (rejected[dl.reason] ?? 0) + 1;
+      pendingRejected[dl.reason] = (pendingRejected[dl.reason] ?? 0) + 1;
       dlq.push({ key: dl.source_file, value: dlqSerde.encodeSync(dl) });
     };
 
@@ -373,6 +393,7 @@ export class S3SourceConnector {
           continue;
         }
         accepted++;
+        pendingAccepted++;
         data.push({ key: outcome.key, value: dataSerde!.encodeSync(outcome.record) });
       }
       if (data.length + dlq.length >= maxRows || Date.now() - lastCommit >= maxMs) await commit(false);

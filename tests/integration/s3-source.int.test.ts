@@ -9,7 +9,9 @@ import { Readable } from "node:stream";
 import { resolve } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSourceMetrics } from "../../connectors/s3-source/metrics.ts";
 import { CHECKPOINT_TOPIC } from "../../connectors/s3-source/checkpoints.ts";
 import { FILE_KINDS } from "../../connectors/s3-source/contract/file-kinds.ts";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
@@ -91,6 +93,7 @@ const INGEST_TOPICS = [...FILE_KINDS.map((k) => k.topic), DLQ_INGEST_TOPIC, CHEC
 
 describe("S3 source connector", () => {
   let first: ReplaySummary;
+  const registry = new Registry();
   let before: Awaited<ReturnType<typeof topicEnds>>;
   /** What this test's replays wrote to a topic. */
   const written = (topic: string) => readTopic(deps.kafka, topic, { from: before.get(topic)! });
@@ -98,9 +101,25 @@ describe("S3 source connector", () => {
   beforeAll(async () => {
     before = await topicEnds(deps.kafka, INGEST_TOPICS);
     for (const [name, body] of Object.entries(files)) await put(name, body);
-    const source = await S3SourceConnector.create(deps, uniqueName("test-tx"));
+    const source = await S3SourceConnector.create(
+      { ...deps, metrics: createSourceMetrics(registry) },
+      uniqueName("test-tx"),
+    );
     first = await source.replay({ prefix });
     await source.close();
+  });
+
+  it("counts rows and dead letters by reason in its metrics", async () => {
+    const rows = (await registry.getMetricsAsJSON()).find((m) => m.name === "vitrine_ingest_rows_total");
+    const dead = (await registry.getMetricsAsJSON()).find(
+      (m) => m.name === "vitrine_ingest_dead_letters_total",
+    );
+    const value = (m: typeof rows, labels: Record<string, string>) =>
+      (m?.values ?? []).find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value;
+    expect(value(rows, { kind: "transactions", outcome: "accepted" })).toBe(4);
+    expect(value(rows, { kind: "transactions", outcome: "rejected" })).toBe(8);
+    expect(value(dead, { kind: "transactions", reason: "bad_quoting" })).toBe(1);
+    expect(value(dead, { kind: "employees", reason: "bad_cpf" })).toBe(1);
   });
 
   afterAll(() => deps.s3.destroy());
