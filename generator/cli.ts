@@ -3,26 +3,16 @@
  * fictional chain into a folder (`--out`) or straight into the configured bucket
  * (`--bucket-prefix`), with a progress bar and a final summary. See generator/README.md.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
 import { loadConfig } from "../lib/config/config.ts";
 import { createS3, ensureBucket } from "../lib/s3/s3-client.ts";
+import { addModelOptions, fraction, integer, type ModelCliOptions } from "./cli-options.ts";
 import { generateDataset } from "./generate-dataset.ts";
 import { DEFAULT_OPTIONS, type GeneratorOptions } from "./options.ts";
 import { createS3Sink } from "./s3-sink.ts";
 import { createDirectorySink, type DatasetSink } from "./sink.ts";
 import type { DatasetSummary } from "./summary.ts";
-
-const integer = (name: string) => (v: string) => {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number.`);
-  return Number(v);
-};
-const rate = (v: string): number => {
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError("must be between 0 and 1.");
-  return n;
-};
 
 /** Renders the summary as a plain-text table. */
 export function formatSummary(s: DatasetSummary): string {
@@ -45,20 +35,14 @@ export function formatSummary(s: DatasetSummary): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = new Command()
-    .name("generate")
-    .description("Generate the partner's CSV files for a fictional cosmetics chain (deterministic by seed).")
-    .option("--seed <n>", "seed of every random stream", integer("--seed"), DEFAULT_OPTIONS.seed)
-    .option("--from <YYYY-MM>", "first month", DEFAULT_OPTIONS.from)
-    .option("--to <YYYY-MM>", "last month", DEFAULT_OPTIONS.to)
-    .option("--stores <n>", "number of stores", integer("--stores"), DEFAULT_OPTIONS.stores)
-    .option(
-      "--sellers-per-store <n>",
-      "vendedor positions per store (plus one gerente)",
-      integer("--sellers-per-store"),
-      DEFAULT_OPTIONS.sellersPerStore,
-    )
-    .option("--products <n>", "number of products", integer("--products"), DEFAULT_OPTIONS.products)
+  const program = addModelOptions(
+    new Command()
+      .name("generate")
+      .description(
+        "Generate the partner's CSV files for a fictional cosmetics chain (deterministic by seed).",
+      ),
+    { from: "first month", to: "last month" },
+  )
     .option(
       "--lines <n>",
       "approximate number of clean transaction lines in total",
@@ -68,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     .option(
       "--dirty-rate <r>",
       "dirty transaction rows per clean row, 0..1 (and a few bad reference rows)",
-      rate,
+      fraction,
       DEFAULT_OPTIONS.dirtyRate,
     )
     .option(
@@ -85,21 +69,17 @@ async function main(argv: string[]): Promise<void> {
     .option("--json", "print the summary as JSON instead of a table")
     .option("--no-progress", "no progress bar");
   program.parse(argv);
-  const o = program.opts<{
-    seed: number;
-    from: string;
-    to: string;
-    stores: number;
-    sellersPerStore: number;
-    products: number;
-    lines: number;
-    dirtyRate: number;
-    stockProducts: number;
-    out?: string;
-    bucketPrefix?: string;
-    json?: boolean;
-    progress: boolean;
-  }>();
+  const o = program.opts<
+    ModelCliOptions & {
+      lines: number;
+      dirtyRate: number;
+      stockProducts: number;
+      out?: string;
+      bucketPrefix?: string;
+      json?: boolean;
+      progress: boolean;
+    }
+  >();
   if (o.out === undefined && o.bucketPrefix === undefined)
     program.error("error: give --out <dir> or --bucket-prefix <prefix>");
   const config = loadConfig(process.env);

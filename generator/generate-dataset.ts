@@ -8,14 +8,12 @@
  *   const summary = await generateDataset({ seed: 7, lines: 50_000 }, createDirectorySink("/tmp/ds"));
  *   summary.files.find((f) => f.name === "transactions_2024.csv")?.dirtyByClass;
  */
-import { buildCatalog } from "./catalog.ts";
 import { isoDate } from "./civil-date.ts";
 import { writeCsvTable, type CsvSpec } from "./csv-table.ts";
 import { referenceDirtyRows } from "./dirty-rows.ts";
-import { buildNetwork } from "./network.ts";
 import { resolveOptions, type GeneratorOptions } from "./options.ts";
-import { buildCostHistory, buildPriceHistory, regularPrices, type ValuePeriod } from "./price-history.ts";
 import { createRng } from "./prng.ts";
+import { buildReferenceModel } from "./reference-model.ts";
 import {
   COST_SPEC,
   EMPLOYEE_SPEC,
@@ -61,21 +59,7 @@ export async function generateDataset(
 ): Promise<DatasetSummary> {
   const started = performance.now();
   const o = resolveOptions(options);
-  const catalog = buildCatalog(createRng(o.seed, "catalog"), o.products, o.window);
-  const network = buildNetwork(createRng(o.seed, "network"), {
-    stores: o.stores,
-    sellersPerStore: o.sellersPerStore,
-    firstDay: o.window.firstDay,
-    lastDay: o.window.lastDay,
-  });
-  const priceRng = createRng(o.seed, "prices");
-  const prices: ValuePeriod[][] = [];
-  const costs: ValuePeriod[][] = [];
-  for (const p of catalog.products) {
-    const regular = regularPrices(priceRng, p, o.window);
-    prices.push(buildPriceHistory(priceRng, p, o.window, regular));
-    costs.push(buildCostHistory(priceRng, p, o.window, regular));
-  }
+  const { catalog, network, prices, costs } = buildReferenceModel(o);
 
   const files: FileSummary[] = [];
   const table = async (spec: CsvSpec, rows: readonly (readonly string[])[]): Promise<void> => {

@@ -7,6 +7,7 @@
  * and the day's closing stock. Memory holds one day of baskets, never the history.
  */
 import { DateTime } from "luxon";
+import { basketSize, fillBasket, MEAN_BASKET_LINES } from "./basket.ts";
 import { dayProfile, drawSecond } from "./calendar.ts";
 import type { Catalog, DatasetWindow } from "./catalog.ts";
 import { civil, clockTime, isoDate, monthIndex } from "./civil-date.ts";
@@ -59,11 +60,6 @@ export interface SalesResult {
 /** Header of `daily_stock.csv`. */
 export const STOCK_HEADER = "data,cod_loja,cod_prod,quantidade";
 
-const BASKET_SIZE_CDF = [0.42, 0.69, 0.84, 0.92, 0.97, 1];
-const MEAN_BASKET_LINES = BASKET_SIZE_CDF.reduce(
-  (acc, c, i) => acc + (c - (BASKET_SIZE_CDF[i - 1] ?? 0)) * (i + 1),
-  0,
-);
 const MEAN_QTY = 1.27;
 const RETURN_SHARE = 0.01;
 const DISCOUNT_SHARE = 0.06;
@@ -123,6 +119,17 @@ export async function simulateSales(
   let returnLines = 0;
   let revenueCents = 0;
   let year = -1;
+  // The basket being filled, for `addLine` (one closure for the whole run, none per basket).
+  let lineDay = 0;
+  let lineStore = 0;
+  let lineSeller = 0;
+  let lineBasket = 0;
+  const addLine = (p: number, q: number): void => {
+    let price = shelf.price(p);
+    if (rng.next() < DISCOUNT_SHARE) price = Math.round(price * (1 - 0.05 * rng.range(1, 3)));
+    buf.line(lineBasket, p, q, price);
+    ring.record(lineStore, lineDay, lineSeller, p, q, price);
+  };
 
   try {
     for (let day = window.firstDay; day <= window.lastDay; day++) {
@@ -158,23 +165,12 @@ export async function simulateSales(
           const seller = roster.pick(rng);
           const f = rng.next();
           const format = f < DATE_ONLY_SHARE ? 1 : f < DATE_ONLY_SHARE + ISO_SHARE ? 2 : 0;
-          const u = rng.next();
-          let size = 1;
-          while (size < 6 && (BASKET_SIZE_CDF[size - 1] as number) <= u) size++;
-          const b = buf.basket(second, si, seller, format);
-          shelf.startBasket();
-          let prev = -1;
-          for (let l = 0; l < size; l++) {
-            const p = shelf.nextItem(rng, prev, stock, si);
-            if (p < 0) break;
-            const uq = rng.next();
-            const q = stock.take(si, p, uq < 0.8 ? 1 : uq < 0.94 ? 2 : uq < 0.99 ? 3 : rng.range(4, 6));
-            let price = shelf.price(p);
-            if (rng.next() < DISCOUNT_SHARE) price = Math.round(price * (1 - 0.05 * rng.range(1, 3)));
-            buf.line(b, p, q, price);
-            ring.record(si, day, seller, p, q, price);
-            prev = p;
-          }
+          const size = basketSize(rng.next());
+          lineBasket = buf.basket(second, si, seller, format);
+          lineDay = day;
+          lineStore = si;
+          lineSeller = seller;
+          fillBasket(rng, shelf, stock, si, size, addLine);
           buf.dropEmptyLast();
         }
 

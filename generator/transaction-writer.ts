@@ -1,7 +1,8 @@
 /**
- * Writes the transaction files, one per year (`transactions_YYYY.csv`), line by line on the hot
- * path, and mixes in dirty rows at the configured rate. Dirty rows come from their own random
- * stream per file and are extra lines, so the clean lines are identical whatever the rate.
+ * Writes the transaction files, one per year (`transactions_YYYY.csv`) or by name (the live
+ * simulator's small files), line by line on the hot path, and mixes in dirty rows at the
+ * configured rate. Dirty rows come from their own random stream per file and are extra lines, so
+ * the clean lines are identical whatever the rate.
  */
 import { DIRTY_TXN_BASE, DirtyDeck, dirtyTransaction } from "./dirty-rows.ts";
 import { CsvFileWriter } from "./csv-file-writer.ts";
@@ -14,7 +15,7 @@ export const TRANSACTION_HEADER = "data,cod_vendedor,cod_loja,cod_transacao,quan
 
 const RECENT = 32;
 
-/** Writes `transactions_YYYY.csv` files in sequence. */
+/** Writes transaction files (`transactions_YYYY.csv`, …) in sequence. */
 export class TransactionWriter {
   private current: CsvFileWriter | undefined;
   private readonly done: FileSummary[] = [];
@@ -34,8 +35,12 @@ export class TransactionWriter {
 
   /** Closes the current file (if any) and starts the one of `year`. */
   async startYear(year: number): Promise<void> {
+    await this.startFile(`transactions_${year}.csv`);
+  }
+
+  /** Closes the current file (if any) and starts one by name (its dirty rows get their own stream). */
+  async startFile(name: string): Promise<void> {
     await this.closeCurrent();
-    const name = `transactions_${year}.csv`;
     this.current = new CsvFileWriter(this.sink, name, ",", TRANSACTION_HEADER);
     this.dirtyRng = createRng(this.seed, `dirty:${name}`);
     this.deck = new DirtyDeck(this.dirtyRng, TRANSACTION_DIRTY_CLASSES);

@@ -31,6 +31,9 @@ const monthFromNow = (offset: number): string => {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
 };
 
+/** The sample history: the last twelve complete months (generator defaults otherwise). */
+const HISTORY = { from: () => monthFromNow(-12), to: () => monthFromNow(-1) };
+
 async function loadSampleHistory(config: Config): Promise<void> {
   const s3 = createS3(config.s3);
   try {
@@ -104,7 +107,15 @@ async function main(): Promise<void> {
   run("connector", "connectors/s3-source/replay-cli.ts", ["--prefix", "incoming/", "--follow"]);
   if (existsSync(resolve(REPO_ROOT, "generator/live-cli.ts"))) {
     console.log("▶ point of sale: live sales into incoming/live/");
-    run("point of sale", "generator/live-cli.ts", ["--prefix", "incoming/live/"]);
+    // Same model options as the history above, so live sales use its stores, sellers and prices.
+    run("point of sale", "generator/live-cli.ts", [
+      "--prefix",
+      "incoming/live/",
+      "--from",
+      HISTORY.from(),
+      "--to",
+      HISTORY.to(),
+    ]);
   }
   console.log(
     `▶ API on http://${config.api.host}:${config.api.port} (Ctrl-C stops the app; the stack keeps running)`,

@@ -126,7 +126,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 export class S3SourceConnector {
-  private readonly validation: ValidationContext;
+  private validation: ValidationContext;
   private pacing: { event0: number; wall0: number } | undefined;
 
   private constructor(
@@ -267,6 +267,9 @@ export class S3SourceConnector {
         rejected: resume.rejected,
       };
     }
+    // "More than one day in the future" is judged against the clock when the file is read, so a
+    // connector following live files for days keeps accepting today's sales.
+    this.validation = { ...this.validation, nowMs: Date.now() };
     const log = this.deps.log.child({ file: obj.key, kind: kindName });
     log.info({ resumeAfterLine: resume?.line ?? 0 }, "file.start");
 
