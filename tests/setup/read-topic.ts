@@ -23,8 +23,12 @@ export async function topicEnds(
   await admin.connect();
   try {
     const out = new Map<string, Map<number, string>>();
-    for (const t of topics)
-      out.set(t, new Map((await admin.fetchTopicOffsets(t)).map((o) => [o.partition, o.high])));
+    const existing = new Set(await admin.listTopics());
+    for (const t of topics) {
+      // A topic that does not exist yet starts empty: all it will hold is written after now.
+      const ends = existing.has(t) ? await admin.fetchTopicOffsets(t) : [];
+      out.set(t, new Map(ends.map((o) => [o.partition, o.high])));
+    }
     return out;
   } finally {
     await admin.disconnect();
