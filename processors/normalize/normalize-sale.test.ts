@@ -1,0 +1,56 @@
+import { TestScheduler } from "rxjs/testing";
+import { describe, expect, it } from "vitest";
+import type { RawTransaction } from "../../schemas/raw-records.ts";
+import { normalizeSale, normalizeSales } from "./normalize-sale.ts";
+
+const raw = (data: string, quantidade = 2, preco = "59.90"): RawTransaction => ({
+  data,
+  cod_vendedor: "10001",
+  cod_loja: "101",
+  cod_transacao: "555",
+  quantidade,
+  cod_prod: "500001",
+  preco,
+  source_file: "incoming/2024.csv",
+  source_line: 2,
+});
+const SP = "America/Sao_Paulo";
+
+describe("normalizeSale", () => {
+  it("computes exact revenue and the local calendar", () => {
+    const n = normalizeSale(raw("2024-05-10 14:03:00"), SP);
+    expect(n).toMatchObject({
+      lineId: "101|555|500001",
+      basketId: "101|555",
+      revenueCents: 11980n,
+      localDate: "2024-05-10",
+      month: "2024-05",
+      weekday: 5,
+      hour: 14,
+    });
+    expect(n.instantMs).toBe(Date.UTC(2024, 4, 10, 17, 3, 0));
+  });
+  it("puts an instant with an offset into the business month (UTC midnight is still the 31st in São Paulo)", () => {
+    const n = normalizeSale(raw("2024-06-01T01:30:00Z"), SP);
+    expect(n).toMatchObject({ localDate: "2024-05-31", month: "2024-05", hour: 22 });
+  });
+  it("handles the old daylight-saving rules of São Paulo", () => {
+    // In January 2018 São Paulo was on summer time (UTC−2); since 2019 it is UTC−3 all year.
+    expect(normalizeSale(raw("2018-01-15 12:00:00"), SP).instantMs).toBe(Date.UTC(2018, 0, 15, 14, 0, 0));
+  });
+  it("keeps returns negative", () => {
+    expect(normalizeSale(raw("2024-05-10", -1, "29.90"), SP).revenueCents).toBe(-2990n);
+  });
+});
+
+describe("normalizeSales operator (marbles)", () => {
+  it("maps each line in order and completes with its source", () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ cold, expectObservable }) => {
+      const a = raw("2024-05-10 14:03:00");
+      const b = raw("2024-12-31 23:59:59", 1, "10.00");
+      const out = cold("-a-b|", { a, b }).pipe(normalizeSales(SP));
+      expectObservable(out).toBe("-x-y|", { x: normalizeSale(a, SP), y: normalizeSale(b, SP) });
+    });
+  });
+});
