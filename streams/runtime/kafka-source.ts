@@ -65,7 +65,7 @@ export function kafkaSource<T>(consumer: Consumer, opts: KafkaSourceOptions<T>):
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: opts.partitionsConcurrently ?? 4,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
           if (batch.isEmpty() || stopped) return;
           const messages: SourceMessage<T>[] = [];
           for (const m of batch.messages) {
@@ -111,8 +111,9 @@ export function kafkaSource<T>(consumer: Consumer, opts: KafkaSourceOptions<T>):
             pending.delete(abandon);
           }
           if (abandoned || !isRunning() || isStale()) return; // revoked meanwhile: the new owner re-reads it
+          resolveOffset(batch.lastOffset()); // fetch on from here…
           const next = (BigInt(batch.lastOffset()) + 1n).toString();
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]); // …and remember it
         },
       });
     };
