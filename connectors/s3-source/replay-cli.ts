@@ -107,7 +107,15 @@ async function main(): Promise<void> {
         ...(opts.speed ? { speed: opts.speed } : {}),
         pollMs: opts.pollMs,
         signal: abort.signal,
-        onReplay: (s) => printSummary(s),
+        // In follow mode, one line per newly replayed file (the totals are in `npm run ingest:status`).
+        onReplay: (s) => {
+          for (const f of s.files.filter((x) => !x.skipped)) {
+            const dead = f.rowsRead - f.accepted;
+            console.log(
+              `replayed ${f.key} [${f.kind}]: ${f.rowsRead} rows, ${f.accepted} accepted, ${dead} dead letters`,
+            );
+          }
+        },
       });
     } else {
       const summary = await source.replay({
