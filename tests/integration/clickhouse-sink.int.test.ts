@@ -3,7 +3,7 @@
  * the silver rows stays exact after kill -9 of the sink in the middle of the stream, and after a
  * replay of the whole topic by a consumer group that lost its offsets.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClickHouse, exec, queryRows } from "../../lib/clickhouse/clickhouse-client.ts";
@@ -29,6 +29,9 @@ const messages = Array.from({ length: N }, (_, i) => {
   return { key: seller, value: JSON.stringify({ seller, cents }) };
 });
 
+/** Every sink process started, so that none outlives the test, whatever happens. */
+const children = new Set<ChildProcess>();
+
 /** Starts a sink process; `wrote` holds the rows each of its inserts added. */
 const startSink = (group: string) => {
   const child = spawn(
@@ -40,6 +43,8 @@ const startSink = (group: string) => {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  children.add(child);
+  child.on("exit", () => children.delete(child));
   const wrote: number[] = [];
   let out = "";
   child.stdout.on("data", (d: Buffer) => {
@@ -107,6 +112,7 @@ describe("ClickHouse sink", () => {
   });
 
   afterAll(async () => {
+    for (const c of children) c.kill("SIGKILL");
     await exec(server, sql`DROP DATABASE IF EXISTS ${ident(database)}`);
     await server.close();
     await ch.close();

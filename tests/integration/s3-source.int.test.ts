@@ -248,6 +248,8 @@ describe("S3 source connector, kill -9 in the middle of a file", () => {
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
       child.on("error", fail);
       child.on("exit", () => done({ killed, out }));
+      // Never outlive the test: a child still running after two minutes is killed.
+      setTimeout(() => child.kill("SIGKILL"), 120_000).unref();
     });
 
   it("resumes without loss or duplicates", async () => {
