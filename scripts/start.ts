@@ -5,8 +5,8 @@
  * 2. loads sample history once: when the bucket has nothing under `incoming/`, the generator writes
  *    the last twelve complete months of a fictional chain into `incoming/history/`;
  * 3. runs, until Ctrl-C: the API (health, home page), the S3 → Kafka connector following
- *    `incoming/` (history first, then every new file), and — when the point-of-sale simulator
- *    exists — live sales written into `incoming/live/`.
+ *    `incoming/` (history first, then every new file), the sales processor into ClickHouse, and
+ *    the point-of-sale simulator writing live sales into `incoming/live/`.
  * The stack keeps running after Ctrl-C (`npm run stack:down` stops it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -105,6 +105,8 @@ async function main(): Promise<void> {
 
   console.log("▶ connector: replaying incoming/ into Kafka, then following new files");
   run("connector", "connectors/s3-source/replay-cli.ts", ["--prefix", "incoming/", "--follow"]);
+  console.log("▶ processor: sales into ClickHouse (silver sales_lines, gold seller_month / store_month)");
+  run("processor", "processors/pipeline/process-cli.ts");
   if (existsSync(resolve(REPO_ROOT, "generator/live-cli.ts"))) {
     console.log("▶ point of sale: live sales into incoming/live/");
     // Same model options as the history above, so live sales use its stores, sellers and prices.

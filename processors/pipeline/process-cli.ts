@@ -1,0 +1,48 @@
+/**
+ * `npm run process` — runs the sales processor (raw.transactions → ClickHouse silver and, through
+ * the materialized views, gold) until Ctrl-C. Applies pending migrations first.
+ */
+import { resolve } from "node:path";
+import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
+import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";
+import { migrate } from "../../lib/clickhouse/migrate.ts";
+import { loadConfig } from "../../lib/config/config.ts";
+import { VitrineError } from "../../lib/errors/vitrine-error.ts";
+import { createLogger } from "../../lib/log/logger.ts";
+import { REPO_ROOT } from "../../lib/paths.ts";
+import { DEFAULT_PLAN, loadPlan } from "../domain/commission-plan.ts";
+import { startSalesProcessor } from "./sales-processor.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger({ name: "processor", level: config.logLevel });
+  const planFile = process.argv.includes("--plan")
+    ? process.argv[process.argv.indexOf("--plan") + 1]
+    : undefined;
+  const plan = planFile ? loadPlan(planFile) : DEFAULT_PLAN;
+  await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations"), log });
+  const deps = connectorDeps(config, log);
+  const ch = createClickHouse(config.clickhouse);
+  const processor = await startSalesProcessor({
+    config,
+    kafka: deps.kafka,
+    serde: deps.serde,
+    ch,
+    plan,
+    log,
+  });
+  log.info({ plan: `${plan.id}@${plan.version}` }, "processor.started");
+  const stop = async (): Promise<void> => {
+    await processor.stop();
+    await ch.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+  await processor.failed;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof VitrineError ? `${err.code}: ${err.message}` : err);
+  process.exit(1);
+});
