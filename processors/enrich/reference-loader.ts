@@ -64,13 +64,14 @@ export class ReferenceLoader {
 
   /** Waits until every reference row in Kafka now has been applied. */
   async catchUp(timeoutMs = 60_000): Promise<void> {
-    const existing = new Set(await this.admin.listTopics());
+    // The topics exist (created in start); their end offsets are asked for in parallel.
+    const offsets = await Promise.all(
+      Object.keys(TOPICS).map(async (t) => ({ t, partitions: await this.admin.fetchTopicOffsets(t) })),
+    );
     const ends: [string, bigint][] = [];
-    for (const t of Object.keys(TOPICS)) {
-      if (!existing.has(t)) continue;
-      for (const o of await this.admin.fetchTopicOffsets(t)) {
+    for (const { t, partitions } of offsets) {
+      for (const o of partitions)
         if (BigInt(o.high) > BigInt(o.low)) ends.push([`${t}|${o.partition}`, BigInt(o.high)]);
-      }
     }
     const deadline = Date.now() + timeoutMs;
     while (!ends.every(([k, end]) => (this.applied.get(k) ?? 0n) >= end)) {
