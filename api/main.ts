@@ -5,7 +5,7 @@
 import { Registry } from "prom-client";
 import { createClickHouse } from "../lib/clickhouse/clickhouse-client.ts";
 import { loadConfig } from "../lib/config/config.ts";
-import { VitrineError } from "../lib/errors/vitrine-error.ts";
+import { runMain } from "../lib/errors/run-main.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { createS3 } from "../lib/s3/s3-client.ts";
 import { createKafka } from "../streams/kafka/kafka-factory.ts";
@@ -42,8 +42,4 @@ async function main(): Promise<void> {
   log.info({ url: `http://${config.api.host}:${config.api.port}` }, "api.listening");
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof VitrineError) console.error(`${err.code}: ${err.message}`);
-  else console.error(err);
-  process.exit(1);
-});
+runMain(main);

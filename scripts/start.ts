@@ -17,7 +17,7 @@ import { generateDataset } from "../generator/generate-dataset.ts";
 import { createS3Sink } from "../generator/s3-sink.ts";
 import { migrate } from "../lib/clickhouse/migrate.ts";
 import { loadConfig, type Config } from "../lib/config/config.ts";
-import { VitrineError } from "../lib/errors/vitrine-error.ts";
+import { runMain } from "../lib/errors/run-main.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { createS3 } from "../lib/s3/s3-client.ts";
@@ -125,8 +125,4 @@ async function main(): Promise<void> {
   run("api", "api/main.ts");
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof VitrineError) console.error(`${err.code}: ${err.message}`);
-  else console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -2,19 +2,16 @@
 import { resolve } from "node:path";
 import { migrate } from "../lib/clickhouse/migrate.ts";
 import { loadConfig } from "../lib/config/config.ts";
-import { VitrineError } from "../lib/errors/vitrine-error.ts";
+import { runMain } from "../lib/errors/run-main.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 
-const config = loadConfig(process.env);
-migrate({
-  config: config.clickhouse,
-  dir: resolve(REPO_ROOT, "sql/migrations"),
-  log: createLogger({ name: "migrate", level: config.logLevel }),
-}).then(
-  (r) => console.log(`${r.applied.length} migration(s) applied, ${r.alreadyApplied} already in place`),
-  (err: unknown) => {
-    console.error(err instanceof VitrineError ? `${err.code}: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+runMain(async () => {
+  const config = loadConfig(process.env);
+  const r = await migrate({
+    config: config.clickhouse,
+    dir: resolve(REPO_ROOT, "sql/migrations"),
+    log: createLogger({ name: "migrate", level: config.logLevel }),
+  });
+  console.log(`${r.applied.length} migration(s) applied, ${r.alreadyApplied} already in place`);
+});

@@ -7,7 +7,7 @@
  */
 import { Command } from "commander";
 import { loadConfig } from "../lib/config/config.ts";
-import { VitrineError } from "../lib/errors/vitrine-error.ts";
+import { runMain } from "../lib/errors/run-main.ts";
 import { downStack, localStack, resetStack, stackStatus, upStack, type StackEvent } from "./stack.ts";
 
 const say = (e: StackEvent): void => {
@@ -84,11 +84,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof VitrineError) console.error(`${err.code}: ${err.message}`);
-    else console.error(err);
-    process.exit(1);
-  },
-);
+runMain(async () => process.exit(await main(process.argv)));

@@ -11,7 +11,7 @@ import { SingleBar } from "cli-progress";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../../lib/config/config.ts";
-import { VitrineError } from "../../lib/errors/vitrine-error.ts";
+import { runMain } from "../../lib/errors/run-main.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { connectorDeps } from "./connector-deps.ts";
 import { createSourceMetrics } from "./metrics.ts";
@@ -149,7 +149,4 @@ function serveMetrics(registry: Registry, port: number): Server {
   return server;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof VitrineError ? `${err.code}: ${err.message}` : err);
-  process.exit(1);
-});
+runMain(main);

@@ -23,7 +23,7 @@ import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { IngestDeadLetter } from "../../schemas/raw-records.ts";
-import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
+import { sendInChunks, type KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
 import {
   readSchemaFile,
   valueSubject,
@@ -106,9 +106,6 @@ interface ObjectRef {
 }
 
 const UNKNOWN_KIND = "unknown";
-
-/** Messages per produce request inside a transaction (see `commit`). */
-const SEND_CHUNK = 1000;
 
 /** Sleeps, waking early when `signal` aborts (and leaving no listener behind). */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -304,16 +301,8 @@ export class S3SourceConnector {
       const stopTimer = metrics?.commitSeconds.startTimer();
       const txn = await this.producer.transaction();
       try {
-        // kafkajs groups a send's messages per partition in quadratic time, so large batches are
-        // sent as several requests of SEND_CHUNK messages inside the one transaction.
-        for (const [topic, messages] of [
-          [kind?.topic, data],
-          [DLQ_INGEST_TOPIC, dlq],
-        ] as const) {
-          if (!topic) continue;
-          for (let i = 0; i < messages.length; i += SEND_CHUNK)
-            await txn.send({ topic, messages: messages.slice(i, i + SEND_CHUNK), acks: -1 });
-        }
+        if (kind) await sendInChunks(txn, kind.topic, data);
+        await sendInChunks(txn, DLQ_INGEST_TOPIC, dlq);
         await txn.send({ topic: CHECKPOINT_TOPIC, messages: [checkpointMessage(cp)], acks: -1 });
         await txn.commit();
       } catch (err) {

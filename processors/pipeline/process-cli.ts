@@ -7,7 +7,7 @@ import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
 import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";
 import { migrate } from "../../lib/clickhouse/migrate.ts";
 import { loadConfig } from "../../lib/config/config.ts";
-import { VitrineError } from "../../lib/errors/vitrine-error.ts";
+import { runMain } from "../../lib/errors/run-main.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { DEFAULT_PLAN, loadPlan } from "../domain/commission-plan.ts";
@@ -42,7 +42,4 @@ async function main(): Promise<void> {
   await processor.failed;
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof VitrineError ? `${err.code}: ${err.message}` : err);
-  process.exit(1);
-});
+runMain(main);

@@ -9,7 +9,7 @@
  *   const out = await runOnChdb({ database: "p", statements, queries: { gold: "SELECT …" } });
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { run } from "../../stack/lib/installers.ts";
@@ -34,7 +34,7 @@ export async function ensureChdb(): Promise<string> {
     "--disable-pip-version-check",
     `chdb-core==${CHDB_VERSION}`,
   ]);
-  await run("touch", [marker]);
+  writeFileSync(marker, "");
   return python;
 }
 

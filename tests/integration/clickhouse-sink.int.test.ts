@@ -11,6 +11,7 @@ import { ident, raw, sql } from "../../lib/clickhouse/sql.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { createKafka, ensureTopics } from "../../streams/kafka/kafka-factory.ts";
+import { committedOffsets } from "../setup/read-topic.ts";
 import { testConfig, uniqueName } from "../setup/test-config.ts";
 
 const config = testConfig();
@@ -71,16 +72,7 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, outp
   throw new Error(`timed out waiting for ${what}: ${output().slice(-2000)}`);
 };
 
-const committedBy = async (group: string): Promise<number> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return (t?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-};
+const committedBy = (group: string): Promise<number> => committedOffsets(kafka, group, topic);
 
 const silverCount = async () =>
   Number((await queryRows<{ n: string }>(ch, raw("SELECT count() AS n FROM silver")))[0]?.n ?? 0);

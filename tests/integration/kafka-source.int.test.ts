@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../lib/log/logger.ts";
 import { createKafka, ensureTopics } from "../../streams/kafka/kafka-factory.ts";
 import { kafkaSource } from "../../streams/runtime/kafka-source.ts";
+import { committedOffsets } from "../setup/read-topic.ts";
 import { testConfig, uniqueName } from "../setup/test-config.ts";
 
 const kafka = createKafka(testConfig().kafka, createLogger({ name: "test", level: "error" }));
@@ -17,16 +18,7 @@ const group = uniqueName("test-source-group");
 const N = 2000;
 const decode = (v: Buffer) => Number(v.toString());
 
-const committed = async (): Promise<number> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-    return (t?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
-};
+const committed = (): Promise<number> => committedOffsets(kafka, group, topic);
 
 const consumer = async (): Promise<Consumer> => {
   const c = kafka.consumer({ groupId: group, maxWaitTimeInMs: 200, maxBytesPerPartition: 16 * 1024 });

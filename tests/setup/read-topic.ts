@@ -102,3 +102,15 @@ export async function readTopic(
   }
   return out;
 }
+
+/** Sum over partitions of the offsets a consumer group has committed on a topic (0 when none). */
+export async function committedOffsets(kafka: KafkaFactory, groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (t?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
