@@ -6,7 +6,7 @@ import { FILE_KINDS } from "./contract/file-kinds.ts";
 
 export const DLQ_INGEST_TOPIC = "dlq.ingest";
 
-/** Partitions of `raw.transactions` (keyed by seller); reference topics are small: one partition. */
+/** Partitions of `raw.transactions` (keyed by basket: cod_loja|cod_transacao); reference topics are small: one partition. */
 export const TRANSACTION_PARTITIONS = 4;
 
 const forever = [{ name: "retention.ms", value: "-1" }];

@@ -5,7 +5,8 @@
  *
  * Conventions for migration files (they keep a half-applied migration safe to re-run):
  * - statements are separated by a `;` at the end of a line;
- * - every statement is idempotent (`CREATE TABLE IF NOT EXISTS`, `CREATE … VIEW IF NOT EXISTS`);
+ * - every statement is idempotent (`CREATE TABLE IF NOT EXISTS`, `CREATE … VIEW IF NOT EXISTS`,
+ *   `DROP … IF EXISTS`; `ALTER TABLE t ADD COLUMN c` is skipped by the runner when `c` exists);
  * - table names are unqualified: the runner executes them in the configured database;
  * - SQL must run on ClickHouse 18.16 and on current ClickHouse.
  *
@@ -83,6 +84,22 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
   return files;
 }
 
+const ADD_COLUMN = /^ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)\s/i;
+
+/**
+ * Whether a statement is `ALTER TABLE t ADD COLUMN c …` for a column that already exists:
+ * 18.16 has no `ADD COLUMN IF NOT EXISTS`, so the runner makes that statement idempotent.
+ */
+async function columnExists(ch: ReturnType<typeof createClickHouse>, statement: string): Promise<boolean> {
+  const m = ADD_COLUMN.exec(statement);
+  if (!m) return false;
+  const rows = await queryRows<{ n: string }>(
+    ch,
+    sql`SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = ${m[1]!} AND name = ${m[2]!}`,
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
 /**
  * Creates the database if needed and applies every pending migration in order.
  *
@@ -133,6 +150,7 @@ export async function migrate(opts: {
       }
       for (const [i, statement] of file.statements.entries()) {
         try {
+          if (await columnExists(ch, statement)) continue;
           await exec(ch, raw(statement));
         } catch (err) {
           throw new VitrineError(

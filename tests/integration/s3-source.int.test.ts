@@ -173,14 +173,14 @@ describe("S3 source connector", () => {
     expect(mine.find((p) => p.cod_prod === "500002")?.nome_completo).toBe("Shampoo Hidratação");
   });
 
-  it("produces accepted transactions keyed by seller, with exact prices", async () => {
+  it("produces accepted transactions keyed by basket, with exact prices", async () => {
     const msgs = await written("raw.transactions");
     const decoded = await Promise.all(
       msgs.map(async (m) => ({ key: m.key, tx: await deps.serde.decode<RawTransaction>(m.value) })),
     );
     const mine = decoded.filter((d) => d.tx.source_file === `${prefix}2024.csv`);
     expect(mine.map((d) => d.tx.source_line).sort((a, b) => a - b)).toEqual([2, 3, 12, 14]);
-    for (const d of mine) expect(d.key).toBe(d.tx.cod_vendedor);
+    for (const d of mine) expect(d.key).toBe(`${d.tx.cod_loja}|${d.tx.cod_transacao}`);
     expect(mine.find((d) => d.tx.source_line === 3)?.tx.preco).toBe("29.90");
     expect(mine.find((d) => d.tx.source_line === 12)?.tx.quantidade).toBe(-1);
   });

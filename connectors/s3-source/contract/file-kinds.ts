@@ -265,7 +265,10 @@ const transactions: FileKind<RawTransaction> = {
   delimiter: ",",
   columns: ["data", "cod_vendedor", "cod_loja", "cod_transacao", "quantidade", "cod_prod", "preco"],
   matches: name(/^(\d{4}|transactions.*)\.csv$/i),
-  key: (r) => r.cod_vendedor,
+  // Keyed by basket, not seller: a basket's lines (and so every line identity) share a partition,
+  // which makes the processor's dedupe and co-purchase exact per partition; seller figures are
+  // aggregated in ClickHouse and need no seller locality.
+  key: (r) => `${r.cod_loja}|${r.cod_transacao}`,
   validate: (f, ctx) => {
     // Presence first, so that an empty field is reported as missing rather than malformed.
     for (const c of ["data", "cod_vendedor", "cod_loja", "cod_transacao", "quantidade", "cod_prod", "preco"])
