@@ -72,6 +72,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, "may hold letters, digits, . _ -")
     .default("vitrine"),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(
+      /^([A-Za-z0-9_-]+\.)?$/,
+      "must be empty or a name ending in '.' (letters, digits, _ -), e.g. staging.",
+    )
+    .default(""),
   SCHEMA_REGISTRY_URL: httpUrl("Confluent-compatible schema registry").default(
     "http://127.0.0.1:8081/apis/ccompat/v7",
   ),
@@ -141,6 +148,8 @@ export interface Config {
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly clientId: string;
+    /** Namespace of every topic name ("" or e.g. "staging."); see streams/topics.ts. */
+    readonly topicPrefix: string;
     readonly ssl: boolean;
     readonly sasl:
       | {
@@ -215,6 +224,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
       ssl: e.KAFKA_SSL,
       sasl:
         e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
