@@ -65,6 +65,13 @@ export const VT_ERR_API_FORBIDDEN = defineError(
   { status: 403 },
 );
 
+// === Telegram bot
+export const VT_ERR_BOT_LINK_CODE_INVALID = defineError(
+  "VT_ERR_BOT_LINK_CODE_INVALID",
+  "A Telegram link code request has a bad seller id or lifetime.",
+  { status: 400 },
+);
+
 /** Every declared error, for the docs consistency test. */
 export const ALL_ERRORS = [
   VT_ERR_CONFIG_INVALID,
@@ -79,4 +86,5 @@ export const ALL_ERRORS = [
   VT_ERR_API_NOT_FOUND,
   VT_ERR_API_UNAUTHENTICATED,
   VT_ERR_API_FORBIDDEN,
+  VT_ERR_BOT_LINK_CODE_INVALID,
 ] as const;
