@@ -7,8 +7,6 @@ import { randomUUID } from "node:crypto";
 import type { Admin, KafkaMessage } from "kafkajs";
 import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
 
-export const CHECKPOINT_TOPIC = "_vitrine.s3-source.checkpoints";
-
 /** Progress of one object (identified by bucket key and ETag). */
 export interface ObjectCheckpoint {
   readonly key: string;
@@ -44,20 +42,22 @@ const parse = (m: KafkaMessage): ObjectCheckpoint | undefined => {
  *
  * Call after the connector's transactional producer has connected: that fences a crashed
  * predecessor and aborts its open transaction, so the topic has nothing pending.
+ * The topic is `kafka.topics.s3SourceCheckpoints` (under the factory's prefix).
  */
 export async function loadCheckpoints(
   kafka: KafkaFactory,
   admin: Admin,
 ): Promise<Map<string, ObjectCheckpoint>> {
   const out = new Map<string, ObjectCheckpoint>();
-  const offsets = await admin.fetchTopicOffsets(CHECKPOINT_TOPIC);
+  const topic = kafka.topics.s3SourceCheckpoints;
+  const offsets = await admin.fetchTopicOffsets(topic);
   const pending = new Set(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => o.partition));
   if (pending.size === 0) return out;
-  const groupId = `vitrine-s3-source-checkpoint-reader-${randomUUID()}`;
+  const groupId = kafka.scoped(`vitrine-s3-source-checkpoint-reader-${randomUUID()}`);
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, readUncommitted: false });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [CHECKPOINT_TOPIC], fromBeginning: true });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("timed out reading connector checkpoints")), 120_000);
       consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {

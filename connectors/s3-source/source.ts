@@ -30,12 +30,7 @@ import {
   type AvroSerde,
   type SubjectSerde,
 } from "../../streams/serde/avro-serde.ts";
-import {
-  CHECKPOINT_TOPIC,
-  checkpointMessage,
-  loadCheckpoints,
-  type ObjectCheckpoint,
-} from "./checkpoints.ts";
+import { checkpointMessage, loadCheckpoints, type ObjectCheckpoint } from "./checkpoints.ts";
 import {
   FILE_KINDS,
   kindOf,
@@ -47,7 +42,7 @@ import { LocalTimeConverter, saleInstant } from "./contract/field-rules.ts";
 import { csvRows } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import type { SourceMetrics } from "./metrics.ts";
-import { DLQ_INGEST_TOPIC, ensureIngestTopics } from "./topics.ts";
+import { ensureIngestTopics } from "../../streams/topic-specs.ts";
 import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
 
 export interface S3SourceDeps {
@@ -143,24 +138,33 @@ export class S3SourceConnector {
    * Creates topics, registers schemas, connects the transactional producer (fencing a crashed
    * predecessor with the same id) and loads the committed checkpoints.
    *
-   * @param transactionalId one per connector deployment (two instances must not share a bucket prefix)
+   * Topics, schema subjects and the default transactional id are under the Kafka factory's
+   * topic prefix (`KAFKA_TOPIC_PREFIX`).
+   *
+   * @param transactionalId one per connector deployment (two instances must not share a bucket
+   *   prefix); default `<prefix>vitrine-s3-source`
    */
-  static async create(deps: S3SourceDeps, transactionalId = "vitrine-s3-source"): Promise<S3SourceConnector> {
+  static async create(deps: S3SourceDeps, transactionalId?: string): Promise<S3SourceConnector> {
+    const topics = deps.kafka.topics;
     const admin = deps.kafka.admin();
     await admin.connect();
     try {
-      await ensureIngestTopics(admin);
+      await ensureIngestTopics(admin, topics);
       const serdes = new Map<string, SubjectSerde<object>>();
       for (const k of FILE_KINDS) {
         const schema = await readSchemaFile(resolve(REPO_ROOT, "schemas/raw", k.schemaFile));
-        serdes.set(k.topic, await deps.serde.forSubject<object>(valueSubject(k.topic), schema));
+        const topic = topics[k.topicKey];
+        serdes.set(topic, await deps.serde.forSubject<object>(valueSubject(topic), schema));
       }
       const dlqSchema = await readSchemaFile(resolve(REPO_ROOT, "schemas/dlq-ingest.avsc"));
       serdes.set(
-        DLQ_INGEST_TOPIC,
-        await deps.serde.forSubject<object>(valueSubject(DLQ_INGEST_TOPIC), dlqSchema),
+        topics.dlqIngest,
+        await deps.serde.forSubject<object>(valueSubject(topics.dlqIngest), dlqSchema),
       );
-      const producer = deps.kafka.producer({ transactionalId, transactionTimeout: 60_000 });
+      const producer = deps.kafka.producer({
+        transactionalId: transactionalId ?? deps.kafka.scoped("vitrine-s3-source"),
+        transactionTimeout: 60_000,
+      });
       await producer.connect();
       const checkpoints = await loadCheckpoints(deps.kafka, admin);
       return new S3SourceConnector(deps, producer, serdes, checkpoints);
@@ -279,8 +283,10 @@ export class S3SourceConnector {
     let lastCommit = Date.now();
     const maxRows = opts.maxBatchRows ?? 20_000;
     const maxMs = opts.maxBatchMs ?? 500;
-    const dataSerde = kind ? this.serdes.get(kind.topic) : undefined;
-    const dlqSerde = this.serdes.get(DLQ_INGEST_TOPIC)!;
+    const topics = this.deps.kafka.topics;
+    const dataTopic = kind ? topics[kind.topicKey] : undefined;
+    const dataSerde = dataTopic ? this.serdes.get(dataTopic) : undefined;
+    const dlqSerde = this.serdes.get(topics.dlqIngest)!;
 
     const metrics = this.deps.metrics;
     let pendingAccepted = 0;
@@ -301,9 +307,9 @@ export class S3SourceConnector {
       const stopTimer = metrics?.commitSeconds.startTimer();
       const txn = await this.producer.transaction();
       try {
-        if (kind) await sendInChunks(txn, kind.topic, data);
-        await sendInChunks(txn, DLQ_INGEST_TOPIC, dlq);
-        await txn.send({ topic: CHECKPOINT_TOPIC, messages: [checkpointMessage(cp)], acks: -1 });
+        if (dataTopic) await sendInChunks(txn, dataTopic, data);
+        await sendInChunks(txn, topics.dlqIngest, dlq);
+        await txn.send({ topic: topics.s3SourceCheckpoints, messages: [checkpointMessage(cp)], acks: -1 });
         await txn.commit();
       } catch (err) {
         await txn.abort().catch(() => {});

@@ -49,7 +49,7 @@ describe("transaction rows (DESIGN §5)", () => {
       preco: "59.90",
       source_line: 7,
     });
-    expect(o.ok && o.key).toBe("10001");
+    expect(o.ok && o.key).toBe("101|555"); // keyed by basket: cod_loja|cod_transacao
   });
   it.each([
     ["2024-05-10,10001,101,555,2,500001", "column_count"],

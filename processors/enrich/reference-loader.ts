@@ -6,38 +6,45 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer } from "kafkajs";
-import { ensureIngestTopics } from "../../connectors/s3-source/topics.ts";
 import type { AvroSerde } from "../../streams/serde/avro-serde.ts";
 import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
+import { ensureIngestTopics } from "../../streams/topic-specs.ts";
+import type { TopicKey } from "../../streams/topics.ts";
 import { ReferenceState, type ReferenceRecord } from "./reference-state.ts";
 
-const TOPICS: Record<string, ReferenceRecord["kind"]> = {
-  "raw.employees": "employees",
-  "raw.stores": "stores",
-  "raw.sku_dataset": "sku_dataset",
-  "raw.sku_cost": "sku_cost",
-  "raw.sku_price": "sku_price",
-  "raw.targets_salesperson": "targets_salesperson",
-  "raw.targets_store": "targets_store",
-};
+/** The reference topics the enrichment needs, and the record kind each one carries. */
+const REFERENCE_TOPICS: readonly (readonly [TopicKey, ReferenceRecord["kind"]])[] = [
+  ["rawEmployees", "employees"],
+  ["rawStores", "stores"],
+  ["rawSkuDataset", "sku_dataset"],
+  ["rawSkuCost", "sku_cost"],
+  ["rawSkuPrice", "sku_price"],
+  ["rawTargetsSalesperson", "targets_salesperson"],
+  ["rawTargetsStore", "targets_store"],
+];
 
 export class ReferenceLoader {
   readonly state = new ReferenceState();
   private readonly applied = new Map<string, bigint>(); // "topic|partition" → next offset
   private consumer: Consumer | undefined;
-  private readonly groupId = `vitrine-reference-${randomUUID()}`;
+  private readonly groupId: string;
+  /** Topic name (under the factory's prefix) → record kind. */
+  private readonly topics: ReadonlyMap<string, ReferenceRecord["kind"]>;
 
   constructor(
     private readonly kafka: KafkaFactory,
     private readonly admin: Admin,
     private readonly serde: AvroSerde,
-  ) {}
+  ) {
+    this.groupId = kafka.scoped(`vitrine-reference-${randomUUID()}`);
+    this.topics = new Map(REFERENCE_TOPICS.map(([key, kind]) => [kafka.topics[key], kind]));
+  }
 
   async start(): Promise<void> {
     // The topics belong to the ingest contract; creating them here (idempotent) lets the
     // processor start before the first replay.
-    await ensureIngestTopics(this.admin);
-    const topics = Object.keys(TOPICS);
+    await ensureIngestTopics(this.admin, this.kafka.topics);
+    const topics = [...this.topics.keys()];
     this.consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
     // Positions move on every processed batch, including batches of transaction markers only
@@ -54,7 +61,7 @@ export class ReferenceLoader {
         for (const m of batch.messages) {
           if (m.value)
             this.state.apply({
-              kind: TOPICS[batch.topic]!,
+              kind: this.topics.get(batch.topic)!,
               row: await this.serde.decode(m.value),
             } as ReferenceRecord);
         }
@@ -66,7 +73,7 @@ export class ReferenceLoader {
   async catchUp(timeoutMs = 60_000): Promise<void> {
     // The topics exist (created in start); their end offsets are asked for in parallel.
     const offsets = await Promise.all(
-      Object.keys(TOPICS).map(async (t) => ({ t, partitions: await this.admin.fetchTopicOffsets(t) })),
+      [...this.topics.keys()].map(async (t) => ({ t, partitions: await this.admin.fetchTopicOffsets(t) })),
     );
     const ends: [string, bigint][] = [];
     for (const { t, partitions } of offsets) {

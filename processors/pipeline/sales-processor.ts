@@ -50,7 +50,7 @@ export async function startSalesProcessor(
   const reference = new ReferenceLoader(deps.kafka, admin, deps.serde);
   await reference.start();
   const consumer = deps.kafka.consumer({
-    groupId: opts.groupId ?? "vitrine-sales-processor",
+    groupId: opts.groupId ?? deps.kafka.scoped("vitrine-sales-processor"),
     maxWaitTimeInMs: 200,
     sessionTimeout: 10_000,
     rebalanceTimeout: 30_000,
@@ -67,7 +67,7 @@ export async function startSalesProcessor(
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
   const subscription: Subscription = kafkaSource(consumer, {
-    topics: ["raw.transactions"],
+    topics: [deps.kafka.topics.rawTransactions],
     decode: (v) => deps.serde.decode<RawTransaction>(v),
   })
     .pipe(

@@ -3,10 +3,15 @@
  * logs into pino, and sets the defaults Vitrine relies on (idempotent producers, explicit
  * topic creation).
  *
+ * The factory also carries the topic namespace (`KAFKA_TOPIC_PREFIX`): `topics` are the names
+ * under it and `scoped()` namespaces group and transactional ids the same way, so two prefixes on
+ * one cluster never share a topic, a consumer group or a producer fence.
+ *
  * @example
  *   const kafka = createKafka(config.kafka, log);
  *   const producer = kafka.producer(); // idempotent
- *   const consumer = kafka.consumer({ groupId: "processor" });
+ *   const consumer = kafka.consumer({ groupId: kafka.scoped("vitrine-sales-processor") });
+ *   await consumer.subscribe({ topics: [kafka.topics.rawTransactions] });
  */
 import {
   Kafka,
@@ -24,9 +29,16 @@ import {
 } from "kafkajs";
 import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
+import { topicsFor, type Topics } from "../topics.ts";
 
 export interface KafkaFactory {
   readonly kafka: Kafka;
+  /** The topic prefix ("" or e.g. "staging."). */
+  readonly prefix: string;
+  /** Every topic name under the prefix. */
+  readonly topics: Topics;
+  /** A consumer-group or transactional id under the prefix. */
+  scoped(id: string): string;
   /** An admin client (not yet connected). */
   admin(): Admin;
   /** An idempotent producer (acks=all, one in-flight request, retries), not yet connected. */
@@ -64,7 +76,7 @@ const toSasl = (s: NonNullable<Config["kafka"]["sasl"]>): SASLOptions => {
 /**
  * Builds the factory.
  *
- * @param cfg brokers and client id
+ * @param cfg brokers, client id, topic prefix
  * @param log parent logger; kafkajs lines are logged under `kafka`
  */
 export function createKafka(cfg: Config["kafka"], log: Logger): KafkaFactory {
@@ -87,8 +99,12 @@ export function createKafka(cfg: Config["kafka"], log: Logger): KafkaFactory {
       },
     retry: { initialRetryTime: 100, retries: 8 },
   });
+  const prefix = cfg.topicPrefix;
   return {
     kafka,
+    prefix,
+    topics: topicsFor(prefix),
+    scoped: (id) => `${prefix}${id}`,
     admin: () => kafka.admin(),
     producer: (pc = {}) =>
       kafka.producer({

@@ -10,11 +10,12 @@ import { S3SourceConnector } from "../../connectors/s3-source/source.ts";
 import { generateDataset } from "../../generator/generate-dataset.ts";
 import { createS3Sink } from "../../generator/s3-sink.ts";
 import { createLogger } from "../../lib/log/logger.ts";
-import { testConfig, uniqueName } from "../setup/test-config.ts";
+import { uniqueName } from "../setup/test-config.ts";
+import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
 
 describe("generated dataset → S3 source", () => {
   it("dead letters per reason equal the dirty rows the generator wrote", async () => {
-    const config = testConfig();
+    const config = isolatedConfig("gen");
     const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
     const prefix = `test/${uniqueName("gen")}/incoming/`;
     const generated = await generateDataset(
@@ -34,6 +35,7 @@ describe("generated dataset → S3 source", () => {
     const replay = await source.replay({ prefix });
     await source.close();
     deps.s3.destroy();
+    await deleteTopicsUnder(deps.kafka);
 
     expect(replay.files).toHaveLength(generated.files.length);
     for (const file of generated.files) {

@@ -9,9 +9,10 @@ import { S3SourceConnector } from "../../connectors/s3-source/source.ts";
 import { runLivePos, type LivePosSummary } from "../../generator/live-pos.ts";
 import { createS3Sink } from "../../generator/s3-sink.ts";
 import { createLogger } from "../../lib/log/logger.ts";
-import { testConfig, uniqueName } from "../setup/test-config.ts";
+import { uniqueName } from "../setup/test-config.ts";
+import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
 
-const config = testConfig();
+const config = isolatedConfig("live");
 const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
 const MODEL = { seed: 7, stores: 3, sellersPerStore: 3, products: 40, timeZone: config.tzBusiness };
 const FILE = /\/transactions_live_\d{8}T\d{6}_\d{6}\.csv$/;
@@ -23,7 +24,10 @@ const simulate = (prefix: string): Promise<LivePosSummary> =>
   );
 
 describe("live point-of-sale simulator → S3 source", () => {
-  afterAll(() => deps.s3.destroy());
+  afterAll(async () => {
+    deps.s3.destroy();
+    await deleteTopicsUnder(deps.kafka);
+  });
 
   it("writes files whose every line the connector accepts (replay)", async () => {
     const prefix = `test/${uniqueName("live")}/incoming/live/`;

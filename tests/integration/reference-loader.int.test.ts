@@ -9,11 +9,12 @@ import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
 import { S3SourceConnector } from "../../connectors/s3-source/source.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { ReferenceLoader } from "../../processors/enrich/reference-loader.ts";
-import { testConfig, uniqueName } from "../setup/test-config.ts";
+import { uniqueName } from "../setup/test-config.ts";
+import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
 
 describe("ReferenceLoader", () => {
   it("applies every reference row in Kafka before catchUp() returns; later rows win", async () => {
-    const config = testConfig();
+    const config = isolatedConfig("ref");
     const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
     const prefix = `test/${uniqueName("ref")}/incoming/`;
     const id = String(7_000_000 + Math.floor(Math.random() * 999_999));
@@ -51,6 +52,7 @@ describe("ReferenceLoader", () => {
       await loader.stop();
       await admin.disconnect();
       deps.s3.destroy();
+      await deleteTopicsUnder(deps.kafka);
     }
   });
 });

@@ -12,20 +12,23 @@ import { Upload } from "@aws-sdk/lib-storage";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSourceMetrics } from "../../connectors/s3-source/metrics.ts";
-import { CHECKPOINT_TOPIC } from "../../connectors/s3-source/checkpoints.ts";
 import { FILE_KINDS } from "../../connectors/s3-source/contract/file-kinds.ts";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
 import { S3SourceConnector, type ReplaySummary } from "../../connectors/s3-source/source.ts";
-import { DLQ_INGEST_TOPIC } from "../../connectors/s3-source/topics.ts";
 import { ingestStatus } from "../../connectors/s3-source/ingest-status.ts";
+import { loadConfig } from "../../lib/config/config.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { IngestDeadLetter, Provenance, RawProduct, RawTransaction } from "../../schemas/raw-records.ts";
 import { readTopic, topicEnds } from "../setup/read-topic.ts";
-import { testConfig, uniqueName } from "../setup/test-config.ts";
+import { uniqueName } from "../setup/test-config.ts";
+import { deleteTopicsUnder, isolatedEnv } from "../helpers/isolated-stack.ts";
 
-const config = testConfig();
+/** This file's own topic namespace (child processes get the same environment). */
+const env = isolatedEnv("s3src");
+const config = loadConfig(env);
 const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
+const topics = deps.kafka.topics;
 const prefix = `test/${uniqueName("ingest")}/incoming/`;
 
 const CPFS = ["529.982.247-25", "111.444.777-35", "123.456.789-00"];
@@ -89,7 +92,11 @@ const expected = {
 const put = (name: string, body: string) =>
   deps.s3.send(new PutObjectCommand({ Bucket: config.s3.bucket, Key: prefix + name, Body: body }));
 
-const INGEST_TOPICS = [...FILE_KINDS.map((k) => k.topic), DLQ_INGEST_TOPIC, CHECKPOINT_TOPIC];
+const INGEST_TOPICS = [
+  ...FILE_KINDS.map((k) => topics[k.topicKey]),
+  topics.dlqIngest,
+  topics.s3SourceCheckpoints,
+];
 
 describe("S3 source connector", () => {
   let first: ReplaySummary;
@@ -142,7 +149,7 @@ describe("S3 source connector", () => {
   });
 
   it("sends every rejected row to dlq.ingest with file, line, raw text and reason", async () => {
-    const dlq = (await written(DLQ_INGEST_TOPIC)).filter((m) => m.key.startsWith(prefix));
+    const dlq = (await written(topics.dlqIngest)).filter((m) => m.key.startsWith(prefix));
     const letters = await Promise.all(dlq.map((m) => deps.serde.decode<IngestDeadLetter>(m.value)));
     for (const [name, exp] of Object.entries(expected)) {
       const mine = letters.filter((l) => l.source_file === prefix + name);
@@ -162,7 +169,9 @@ describe("S3 source connector", () => {
   });
 
   it("keeps UTF-8 accents and a quoted ; intact", async () => {
-    const products = (await written("raw.sku_dataset")).filter((m) => ["500001", "500002"].includes(m.key));
+    const products = (await written(topics.rawSkuDataset)).filter((m) =>
+      ["500001", "500002"].includes(m.key),
+    );
     const decoded = await Promise.all(products.map((m) => deps.serde.decode<RawProduct>(m.value)));
     const mine = decoded.filter((p) => p.source_file === `${prefix}sku_dataset.csv`);
     expect(mine.find((p) => p.cod_prod === "500001")).toMatchObject({
@@ -174,7 +183,7 @@ describe("S3 source connector", () => {
   });
 
   it("produces accepted transactions keyed by basket, with exact prices", async () => {
-    const msgs = await written("raw.transactions");
+    const msgs = await written(topics.rawTransactions);
     const decoded = await Promise.all(
       msgs.map(async (m) => ({ key: m.key, tx: await deps.serde.decode<RawTransaction>(m.value) })),
     );
@@ -214,12 +223,12 @@ describe("S3 source connector", () => {
   });
 
   it("replaying the same objects again adds nothing", async () => {
-    const countBefore = (await written("raw.transactions")).length;
+    const countBefore = (await written(topics.rawTransactions)).length;
     const source = await S3SourceConnector.create(deps, uniqueName("test-tx"));
     const again = await source.replay({ prefix });
     await source.close();
     expect(again.files.every((f) => f.skipped)).toBe(true);
-    expect((await written("raw.transactions")).length).toBe(countBefore);
+    expect((await written(topics.rawTransactions)).length).toBe(countBefore);
   });
 });
 
@@ -233,7 +242,7 @@ describe("S3 source connector, kill -9 in the middle of a file", () => {
       const child = spawn(
         process.execPath,
         ["--import", "tsx", resolve(REPO_ROOT, "tests/helpers/replay-child.ts"), crashPrefix, txId, "3000"],
-        { cwd: REPO_ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
+        { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
       );
       let out = "";
       let killed = false;
@@ -253,10 +262,10 @@ describe("S3 source connector, kill -9 in the middle of a file", () => {
     });
 
   it("resumes without loss or duplicates", async () => {
-    const before = await topicEnds(deps.kafka, ["raw.transactions"]);
+    const before = await topicEnds(deps.kafka, [topics.rawTransactions]);
     const written = () =>
-      readTopic(deps.kafka, "raw.transactions", {
-        from: before.get("raw.transactions")!,
+      readTopic(deps.kafka, topics.rawTransactions, {
+        from: before.get(topics.rawTransactions)!,
         timeoutMs: 120_000,
       });
     const lines = function* () {
@@ -297,3 +306,5 @@ describe("S3 source connector, kill -9 in the middle of a file", () => {
     expect((await written()).length).toBe(all.length);
   });
 });
+
+afterAll(() => deleteTopicsUnder(deps.kafka));

@@ -19,8 +19,8 @@ import { REPO_ROOT } from "../../lib/paths.ts";
 import { uploadDir } from "../../lib/s3/upload-dir.ts";
 import { DEFAULT_PLAN } from "../../processors/domain/commission-plan.ts";
 import { startSalesProcessor } from "../../processors/pipeline/sales-processor.ts";
-import { topicEnds } from "../setup/read-topic.ts";
-import { testConfig, uniqueName } from "../setup/test-config.ts";
+import { uniqueName } from "../setup/test-config.ts";
+import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
 
 // === Independent computation from the files (plain parsing; no pipeline code)
 
@@ -47,7 +47,7 @@ function independent(dir: string): Map<string, { revenue: bigint; lines: number 
 }
 
 describe("sales processor", () => {
-  const config = testConfig();
+  const config = isolatedConfig("proc");
   const log = createLogger({ name: "test", level: "error" });
   const deps = connectorDeps(config, log);
   const database = uniqueName("test_proc");
@@ -59,6 +59,7 @@ describe("sales processor", () => {
     await server.close();
     await ch.close();
     deps.s3.destroy();
+    await deleteTopicsUnder(deps.kafka);
   });
 
   it("turns every generated sale line into one exact silver row", { timeout: 240_000 }, async () => {
@@ -69,10 +70,8 @@ describe("sales processor", () => {
     );
     const prefix = `test/${uniqueName("proc")}/incoming/`;
     await uploadDir(deps.s3, config.s3.bucket, dir, prefix);
-    // The processor's group starts where raw.transactions ends now, so it reads this test's
-    // sales rather than all the history other tests and benchmarks left on the stack.
+    // Topics of this file's own prefix: the processor reads only this test's sales.
     const groupId = uniqueName("test-processor");
-    const before = (await topicEnds(deps.kafka, ["raw.transactions"])).get("raw.transactions")!;
     const source = await S3SourceConnector.create(deps, uniqueName("test-proc-tx"));
     const replay = await source.replay({ prefix });
     await source.close();
@@ -84,16 +83,6 @@ describe("sales processor", () => {
     );
 
     await migrate({ config: { ...config.clickhouse, database }, dir: resolve(REPO_ROOT, "sql/migrations") });
-    if (before.size > 0) {
-      const admin = deps.kafka.admin();
-      await admin.connect();
-      await admin.setOffsets({
-        groupId,
-        topic: "raw.transactions",
-        partitions: [...before].map(([partition, offset]) => ({ partition, offset })),
-      });
-      await admin.disconnect();
-    }
     const processor = await startSalesProcessor(
       { config, kafka: deps.kafka, serde: deps.serde, ch, plan: DEFAULT_PLAN, log },
       { groupId },

@@ -30,6 +30,7 @@ import {
   type LocalTimeConverter,
 } from "./field-rules.ts";
 import { reject } from "./reasons.ts";
+import type { TopicKey } from "../../../streams/topics.ts";
 
 /** What a validator may need beyond the row itself. */
 export interface ValidationContext {
@@ -45,7 +46,8 @@ export type Fields = Readonly<Record<string, string>>;
 export interface FileKind<R = object> {
   /** Stable name, also the raw topic's suffix: `raw.<kind>`. */
   readonly kind: string;
-  readonly topic: string;
+  /** Its raw topic in `Topics` (`raw.<kind>`; the name under a prefix is `topics[topicKey]`). */
+  readonly topicKey: TopicKey;
   /** Schema file under `schemas/raw/`. */
   readonly schemaFile: string;
   readonly delimiter: "," | ";";
@@ -70,7 +72,7 @@ const MAX_PRICE_CENTS = 100_000 * 100;
 
 const stores: FileKind<RawStore> = {
   kind: "stores",
-  topic: "raw.stores",
+  topicKey: "rawStores",
   schemaFile: "stores.avsc",
   delimiter: ",",
   columns: ["nome_loja", "regiao", "diretoria", "data_inauguracao"],
@@ -86,7 +88,7 @@ const stores: FileKind<RawStore> = {
 
 const employees: FileKind<RawEmployee> = {
   kind: "employees",
-  topic: "raw.employees",
+  topicKey: "rawEmployees",
   schemaFile: "employees.avsc",
   delimiter: ",",
   columns: [
@@ -128,7 +130,7 @@ const employees: FileKind<RawEmployee> = {
 
 const products: FileKind<RawProduct> = {
   kind: "sku_dataset",
-  topic: "raw.sku_dataset",
+  topicKey: "rawSkuDataset",
   schemaFile: "sku_dataset.avsc",
   delimiter: ";",
   columns: [
@@ -171,7 +173,7 @@ const pricePeriod = (f: Fields) => {
 
 const prices: FileKind<RawProductPrice> = {
   kind: "sku_price",
-  topic: "raw.sku_price",
+  topicKey: "rawSkuPrice",
   schemaFile: "sku_price.avsc",
   delimiter: ",",
   columns: ["cod_prod", "data_inicio", "data_fim", "preco"],
@@ -182,7 +184,7 @@ const prices: FileKind<RawProductPrice> = {
 
 const costs: FileKind<RawProductCost> = {
   kind: "sku_cost",
-  topic: "raw.sku_cost",
+  topicKey: "rawSkuCost",
   schemaFile: "sku_cost.avsc",
   delimiter: ",",
   columns: ["cod_prod", "data_inicio", "data_fim", "custo"],
@@ -193,7 +195,7 @@ const costs: FileKind<RawProductCost> = {
 
 const statuses: FileKind<RawProductStatus> = {
   kind: "sku_status",
-  topic: "raw.sku_status",
+  topicKey: "rawSkuStatus",
   schemaFile: "sku_status.avsc",
   delimiter: ";",
   columns: ["cod_prod", "data_inicio", "data_fim"],
@@ -210,7 +212,7 @@ const nonNegativeMoney = (v: string | undefined, field: string): string => {
 
 const sellerTargets: FileKind<RawSellerTarget> = {
   kind: "targets_salesperson",
-  topic: "raw.targets_salesperson",
+  topicKey: "rawTargetsSalesperson",
   schemaFile: "targets_salesperson.avsc",
   delimiter: ",",
   columns: ["id_employee", "sales_target", "month"],
@@ -225,7 +227,7 @@ const sellerTargets: FileKind<RawSellerTarget> = {
 
 const storeTargets: FileKind<RawStoreTarget> = {
   kind: "targets_store",
-  topic: "raw.targets_store",
+  topicKey: "rawTargetsStore",
   schemaFile: "targets_store.avsc",
   delimiter: ",",
   columns: ["month", "store_id", "sales_target"],
@@ -240,7 +242,7 @@ const storeTargets: FileKind<RawStoreTarget> = {
 
 const stock: FileKind<RawDailyStock> = {
   kind: "daily_stock",
-  topic: "raw.daily_stock",
+  topicKey: "rawDailyStock",
   schemaFile: "daily_stock.avsc",
   delimiter: ",",
   columns: ["data", "cod_loja", "cod_prod", "quantidade"],
@@ -260,7 +262,7 @@ const stock: FileKind<RawDailyStock> = {
 
 const transactions: FileKind<RawTransaction> = {
   kind: "transactions",
-  topic: "raw.transactions",
+  topicKey: "rawTransactions",
   schemaFile: "transactions.avsc",
   delimiter: ",",
   columns: ["data", "cod_vendedor", "cod_loja", "cod_transacao", "quantidade", "cod_prod", "preco"],
