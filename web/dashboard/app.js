@@ -1,0 +1,415 @@
+// The Vitrine live dashboard: log in with a token (kept in sessionStorage), read the figures the
+// token's rights allow over REST, then stay live over the WebSocket — each sale updates the feed,
+// the team leaderboard and the seller's bar at once, and the store/network figures shortly after.
+
+import { ApiError, createApiClient, explainError, listOf } from "./api-client.js";
+import { createMinutesChart, createRankingChart } from "./charts.js";
+import { formatMoney, formatMonth, formatMultiplier, sellerLabel } from "./format.js";
+import {
+  addPairs,
+  addToMinutes,
+  applySaleToTeam,
+  minuteSeries,
+  sellerRowFromSale,
+  topPairs,
+} from "./live-state.js";
+import { openLiveSocket } from "./live-socket.js";
+import {
+  complementsList,
+  feedItem,
+  marginList,
+  message,
+  pairsList,
+  rankingTable,
+  sellerCard,
+  storeVsNetwork,
+  teamList,
+} from "./render.js";
+
+const TOKEN_KEY = "vitrine.token";
+const FEED_MAX = 40;
+const PAIRS_SHOWN = 6;
+const REFRESH_AFTER_SALE_MS = 2500;
+
+const $ = (id) => document.getElementById(id);
+const show = (id, visible = true) => {
+  $(id).hidden = !visible;
+};
+const fill = (id, ...nodes) => $(id).replaceChildren(...nodes);
+
+const ROLE_LABEL = { seller: "Vendedor(a)", manager: "Gerente", admin: "Administração" };
+
+/** Everything the page knows while logged in. */
+let s = null;
+
+// === Login / logout
+
+function showLogin(errorText = "") {
+  show("login-view", true);
+  show("dashboard-view", false);
+  show("session", false);
+  $("login-error").textContent = errorText;
+  $("token").value = "";
+  $("token").focus();
+}
+
+function logout(reason = "") {
+  if (s?.socket) s.socket.close();
+  clearTimeout(s?.refreshTimer);
+  s = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  showLogin(reason);
+}
+
+async function login(token) {
+  const api = createApiClient(token, () =>
+    logout("Sua sessão expirou ou o token não vale mais. Entre de novo."),
+  );
+  let me;
+  try {
+    me = await api.get("/api/me");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showLogin("Token inválido ou expirado. Confira se copiou o token inteiro.");
+    } else showLogin(explainError(err));
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const who = me?.principal ?? me ?? {};
+  s = {
+    token,
+    api,
+    role: who.role,
+    sellerId: who.sellerId ?? undefined,
+    storeId: who.storeId ?? undefined,
+    month: "",
+    shownMonth: "",
+    team: [],
+    names: new Map(),
+    pairs: new Map(),
+    minutes: new Map(),
+    flashId: undefined,
+    rankingChart: createRankingChart($("ranking-chart")),
+    minutesChart: createMinutesChart($("minutes-chart")),
+    refreshTimer: undefined,
+    socket: undefined,
+    wasLive: false,
+  };
+  if (s.role === "seller" && s.sellerId) s.names.set(s.sellerId, who.name ?? null);
+  show("login-view", false);
+  show("dashboard-view", true);
+  show("session", true);
+  $("who").textContent = whoText(who);
+  show("me-card", s.role === "seller");
+  show("team-card", s.role !== "seller");
+  show("store-picker-label", s.role === "admin");
+  await loadAll();
+  connectLive();
+}
+
+function whoText(who) {
+  const role = ROLE_LABEL[who.role] ?? who.role;
+  if (who.role === "seller")
+    return `${role} ${sellerLabel(who.name, who.sellerId).replace(/^Vendedor /, "")}`;
+  if (who.role === "manager") return `${role} · loja ${who.storeId}`;
+  return role;
+}
+
+// === Loading figures
+
+/** Reads a resource into a card body, or shows why not (403 kindly, 404 as "no data yet"). */
+async function into(bodyId, path, query, render, onEmpty) {
+  try {
+    const body = await s.api.get(path, query);
+    fill(bodyId, render(body));
+    return body;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && onEmpty) fill(bodyId, message(onEmpty));
+    else fill(bodyId, message(explainError(err), "problem"));
+    return undefined;
+  }
+}
+
+const monthQuery = () => (s.month ? { month: s.month } : {});
+
+async function loadAll() {
+  if (!s) return;
+  const m = monthQuery();
+  const [network, rankingBody, seller] = await Promise.all([
+    s.api.get("/api/network/summary", m).catch((err) => err),
+    s.api.get("/api/stores/ranking", m).catch((err) => err),
+    s.role === "seller" && s.sellerId
+      ? s.api.get(`/api/sellers/${encodeURIComponent(s.sellerId)}/summary`, m).catch((err) => err)
+      : Promise.resolve(undefined),
+  ]);
+  if (!s) return;
+  const ranking = rankingBody instanceof Error ? [] : listOf(rankingBody, "stores", "ranking");
+  s.shownMonth =
+    s.month || (network instanceof Error ? "" : network?.month) || ranking[0]?.month || seller?.month || "";
+  if (!s.month && s.shownMonth) $("month").value = s.shownMonth;
+  $("dash-title").textContent = `Painel de ${formatMonth(s.shownMonth)}`;
+
+  // Seller: own card; own store from the summary when the token does not name it.
+  if (s.role === "seller") {
+    if (seller instanceof Error) {
+      fill(
+        "me-body",
+        message(
+          seller.status === 404
+            ? "Você ainda não tem vendas neste mês. A primeira aparece aqui na hora."
+            : explainError(seller),
+          seller.status === 404 ? "empty" : "problem",
+        ),
+      );
+    } else if (seller) {
+      s.storeId ??= seller.storeId ?? undefined;
+      if (seller.name) s.names.set(seller.sellerId, seller.name);
+      s.me = seller;
+      fill("me-body", sellerCard(seller));
+    }
+  }
+  if (s.role === "admin") {
+    s.storeId = pickStore(ranking);
+  }
+
+  // Ranking and chart.
+  if (rankingBody instanceof Error) fill("ranking-body", message(explainError(rankingBody), "problem"));
+  else fill("ranking-body", rankingTable(ranking, s.storeId));
+  s.rankingChart.update(ranking, s.storeId);
+
+  // Store vs network.
+  let store;
+  if (s.storeId) {
+    store = await s.api.get(`/api/stores/${encodeURIComponent(s.storeId)}/summary`, m).catch((err) => err);
+  }
+  const net = network instanceof Error ? undefined : network;
+  if (store instanceof Error && store.status !== 404)
+    fill("store-body", message(explainError(store), "problem"));
+  else if (network instanceof Error && !store) fill("store-body", message(explainError(network), "problem"));
+  else fill("store-body", storeVsNetwork(store instanceof Error ? undefined : store, net));
+  $("store-title").textContent = s.storeId ? `Loja ${s.storeId} × rede` : "Rede";
+
+  const noSales = net && net.revenue === "0.00" && ranking.length === 0;
+  $("banner").textContent = noSales
+    ? "Ainda não há vendas neste mês. Os números aparecem aqui assim que a primeira venda for processada."
+    : "";
+  show("banner", Boolean(noSales));
+
+  await Promise.all([loadTeam(), loadProducts()]);
+}
+
+function pickStore(ranking) {
+  const picker = $("store-picker");
+  const current = picker.value || s.storeId;
+  const ids = ranking.map((r) => r.storeId);
+  picker.replaceChildren(...ids.map((id) => new Option(`Loja ${id}`, id)));
+  const chosen = ids.includes(current) ? current : ids[0];
+  if (chosen) picker.value = chosen;
+  return chosen;
+}
+
+async function loadTeam() {
+  if (!s || s.role === "seller") return;
+  if (!s.storeId) {
+    fill("team-body", message("Escolha uma loja para ver a equipe."));
+    return;
+  }
+  $("team-title").textContent = `Ranking da equipe · loja ${s.storeId}`;
+  const body = await into(
+    "team-body",
+    `/api/stores/${encodeURIComponent(s.storeId)}/sellers`,
+    monthQuery(),
+    (b) => {
+      s.team = listOf(b, "sellers", "team");
+      for (const r of s.team) if (r.name) s.names.set(r.sellerId, r.name);
+      return teamList(s.team);
+    },
+    "Ainda não há vendas nem vendedores neste mês.",
+  );
+  if (!body) s.team = [];
+}
+
+async function loadProducts() {
+  if (!s) return;
+  const top = await into("margin-body", "/api/products/top-margin", { limit: 8 }, (b) =>
+    marginList(listOf(b, "products")),
+  );
+  const products = listOf(top, "products").slice(0, 5);
+  const lists = await Promise.all(
+    products.map((p) =>
+      s.api
+        .get(`/api/products/${encodeURIComponent(p.codProd)}/complements`, { limit: 3 })
+        .then((b) => ({ p, list: listOf(b, "complements") }))
+        .catch(() => ({ p, list: [] })),
+    ),
+  );
+  if (!s) return;
+  for (const { p, list } of lists) s.pairs = addPairs(s.pairs, p.codProd, p.name, list);
+  renderPairs();
+}
+
+const renderPairs = () => fill("pairs-body", pairsList(topPairs(s.pairs, PAIRS_SHOWN)));
+
+/** Refreshes the aggregates a sale changed (store, network, ranking), at most once per interval. */
+function scheduleRefresh() {
+  if (s.refreshTimer) return;
+  s.refreshTimer = setTimeout(async () => {
+    s.refreshTimer = undefined;
+    if (!s) return;
+    const m = monthQuery();
+    const [network, rankingBody, store] = await Promise.all([
+      s.api.get("/api/network/summary", m).catch(() => undefined),
+      s.api.get("/api/stores/ranking", m).catch(() => undefined),
+      s.storeId
+        ? s.api.get(`/api/stores/${encodeURIComponent(s.storeId)}/summary`, m).catch(() => undefined)
+        : undefined,
+    ]);
+    if (!s) return;
+    if (rankingBody) {
+      const ranking = listOf(rankingBody, "stores", "ranking");
+      fill("ranking-body", rankingTable(ranking, s.storeId));
+      s.rankingChart.update(ranking, s.storeId);
+    }
+    if (network || store) fill("store-body", storeVsNetwork(store, network));
+    if (network && network.revenue !== "0.00") show("banner", false);
+  }, REFRESH_AFTER_SALE_MS);
+}
+
+// === Live
+
+function subscriptions() {
+  if (s.role === "seller") return [{ scope: "seller", id: s.sellerId }];
+  if (s.role === "manager") return [{ scope: "store", id: s.storeId }];
+  return [{ scope: "network" }];
+}
+
+function connectLive() {
+  s.socket = openLiveSocket({
+    token: s.token,
+    subscriptions: subscriptions(),
+    onStatus: onLiveStatus,
+    onMessage: onLiveMessage,
+  });
+}
+
+function onLiveStatus(st) {
+  const box = $("live-status");
+  const text = box.querySelector(".text");
+  box.classList.toggle("live", st.status === "live");
+  box.classList.toggle("down", st.status === "reconnecting" || st.status === "unauthorized");
+  if (st.status === "live") {
+    text.textContent = "ao vivo";
+    // Back after a drop: read again what happened meanwhile.
+    if (s?.wasLive) void loadAll();
+    if (s) s.wasLive = true;
+  } else if (st.status === "connecting") text.textContent = "conectando…";
+  else if (st.status === "reconnecting")
+    text.textContent = st.retryInMs
+      ? `conexão perdida — reconectando em ${Math.ceil(st.retryInMs / 1000)} s`
+      : `reconectando (tentativa ${st.attempt})…`;
+  else if (st.status === "unauthorized")
+    logout("Sua sessão expirou ou o token não vale mais. Entre de novo.");
+  else text.textContent = "desconectado";
+}
+
+function onLiveMessage(msg) {
+  if (!s) return;
+  if (msg.type === "sale") onSale(msg);
+  else if (msg.type === "dropped") {
+    const n = $("feed-notice");
+    n.textContent = `${msg.count} vendas não foram exibidas (conexão lenta); os totais continuam certos.`;
+    show("feed-notice", true);
+    scheduleRefresh();
+  } else if (msg.type === "error") {
+    const n = $("feed-notice");
+    n.textContent =
+      msg.code === "VT_ERR_API_FORBIDDEN" || /forbidden|403/i.test(String(msg.code))
+        ? "Seu acesso não inclui este acompanhamento ao vivo."
+        : String(msg.message ?? "Erro na conexão ao vivo.");
+    show("feed-notice", true);
+  }
+}
+
+function onSale(sale) {
+  // Feed.
+  const feed = $("feed");
+  feed.prepend(feedItem(sale, s.names));
+  while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+  show("feed-empty", false);
+
+  // Live minutes chart and cross-sell pairs.
+  const now = Date.now();
+  s.minutes = addToMinutes(s.minutes, sale, now);
+  s.minutesChart.update(minuteSeries(s.minutes, now));
+  if (sale.complements?.length) {
+    s.pairs = addPairs(s.pairs, sale.productId, sale.productName, sale.complements);
+    renderPairs();
+  }
+
+  if (sale.month !== s.shownMonth) return;
+  // Team leaderboard (manager/admin) and own card (seller).
+  if (s.role !== "seller" && s.storeId) {
+    const next = applySaleToTeam(s.team, sale, s.storeId, s.shownMonth);
+    if (next !== s.team) {
+      s.team = next;
+      fill("team-body", teamList(s.team, sale.sellerId));
+    }
+  }
+  if (s.role === "seller" && sale.sellerId === s.sellerId) {
+    s.me = sellerRowFromSale(sale, s.me ?? { name: s.names.get(s.sellerId) ?? null, role: null });
+    fill("me-body", sellerCard(s.me));
+  }
+  if (sale.crossedTier)
+    $("announcer").textContent =
+      `${sellerLabel(s.names.get(sale.sellerId), sale.sellerId)} subiu para ${formatMultiplier(sale.multiplier)}! Comissão do mês: ${formatMoney(sale.monthCommission)}.`;
+  scheduleRefresh();
+}
+
+// === Wiring
+
+$("login-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const token = $("token")
+    .value.trim()
+    .replace(/^Bearer\s+/i, "");
+  if (!token) {
+    $("login-error").textContent = "Cole o token para entrar.";
+    return;
+  }
+  $("login-error").textContent = "";
+  void login(token);
+});
+$("logout").addEventListener("click", () => logout());
+$("month").addEventListener("change", () => {
+  if (!s) return;
+  s.month = $("month").value;
+  s.team = [];
+  void loadAll();
+});
+$("store-picker").addEventListener("change", () => {
+  if (!s) return;
+  s.storeId = $("store-picker").value;
+  s.team = [];
+  void loadAll();
+});
+$("complements-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (!s) return;
+  const id = $("complements-product").value.trim();
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+    fill("complements-body", message("Digite o código do produto (só letras e números).", "problem"));
+    return;
+  }
+  await into(
+    "complements-body",
+    `/api/products/${encodeURIComponent(id)}/complements`,
+    { limit: 5 },
+    (b) => complementsList(id, listOf(b, "complements")),
+    `Produto ${id} não encontrado.`,
+  );
+});
+
+const saved = sessionStorage.getItem(TOKEN_KEY);
+if (saved) void login(saved);
+else showLogin();
