@@ -107,6 +107,11 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1, "must not be empty").default("vitrine-local-secret"),
   API_HOST: z.string().min(1).default("127.0.0.1"),
   API_PORT: port.default(3000),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "must be a number of requests" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .default(1200),
   API_ADMIN_TOKEN: secret,
   JWT_SECRET: secret,
   PSEUDONYM_SECRET: secret,
@@ -182,6 +187,8 @@ export interface Config {
     readonly port: number;
     readonly adminToken: string;
     readonly jwtSecret: string;
+    /** Requests per minute per token (or per address without a valid token). */
+    readonly rateLimitPerMinute: number;
   };
   readonly pseudonymSecret: string;
   readonly telegram: { readonly botToken: string | undefined; readonly apiRoot: string };
@@ -260,6 +267,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       port: e.API_PORT,
       adminToken: e.API_ADMIN_TOKEN ?? DEV_SECRETS.API_ADMIN_TOKEN,
       jwtSecret: e.JWT_SECRET ?? DEV_SECRETS.JWT_SECRET,
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     },
     pseudonymSecret: e.PSEUDONYM_SECRET ?? DEV_SECRETS.PSEUDONYM_SECRET,
     telegram: { botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT },

@@ -64,6 +64,21 @@ export const VT_ERR_API_FORBIDDEN = defineError(
   "The token is valid but its role or scope does not allow this.",
   { status: 403 },
 );
+export const VT_ERR_API_BAD_REQUEST = defineError(
+  "VT_ERR_API_BAD_REQUEST",
+  "A path parameter, query parameter or body field is missing or malformed; the message names it.",
+  { status: 400 },
+);
+export const VT_ERR_API_RATE_LIMITED = defineError(
+  "VT_ERR_API_RATE_LIMITED",
+  "Too many requests from one token (or address) within the rate-limit window.",
+  { status: 429, retriable: true },
+);
+export const VT_ERR_API_UNAVAILABLE = defineError(
+  "VT_ERR_API_UNAVAILABLE",
+  "A dependency (ClickHouse, Kafka) failed while the API was answering.",
+  { status: 503, retriable: true },
+);
 
 // === Telegram bot
 export const VT_ERR_BOT_LINK_CODE_INVALID = defineError(
@@ -86,5 +101,8 @@ export const ALL_ERRORS = [
   VT_ERR_API_NOT_FOUND,
   VT_ERR_API_UNAUTHENTICATED,
   VT_ERR_API_FORBIDDEN,
+  VT_ERR_API_BAD_REQUEST,
+  VT_ERR_API_RATE_LIMITED,
+  VT_ERR_API_UNAVAILABLE,
   VT_ERR_BOT_LINK_CODE_INVALID,
 ] as const;
