@@ -4,15 +4,23 @@
  * 1. brings the local stack up (installing what is missing) and applies the ClickHouse migrations;
  * 2. loads sample history once: when the bucket has nothing under `incoming/`, the generator writes
  *    the last twelve complete months of a fictional chain into `incoming/history/`;
- * 3. runs, until Ctrl-C: the API (health, home page), the S3 → Kafka connector following
+ *    Sellers and stores also get targets for the current month (carried over from the latest
+ *    month in the bucket, once), so the live sales of this month move real progress bars;
+ * 3. runs, until Ctrl-C: the API with the live dashboard, the S3 → Kafka connector following
  *    `incoming/` (history first, then every new file), the sales processor into ClickHouse, and
- *    the point-of-sale simulator writing live sales into `incoming/live/`.
+ *    the point-of-sale simulator writing live sales into `incoming/live/`;
+ * 4. once the API answers, prints the dashboard URL, the bot's status and demo tokens (admin, the
+ *    manager of one store and one of its sellers, from the employee file in the bucket), signed
+ *    with `JWT_SECRET` exactly as the token CLI signs them (`api/auth/tokens.ts`).
  * The stack keeps running after Ctrl-C (`npm run stack:down` stops it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { parse } from "csv-parse/sync";
+import { DateTime } from "luxon";
+import { signToken } from "../api/auth/tokens.ts";
 import { generateDataset } from "../generator/generate-dataset.ts";
 import { createS3Sink } from "../generator/s3-sink.ts";
 import { migrate } from "../lib/clickhouse/migrate.ts";
@@ -20,7 +28,7 @@ import { loadConfig, type Config } from "../lib/config/config.ts";
 import { runMain } from "../lib/errors/run-main.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
-import { createS3 } from "../lib/s3/s3-client.ts";
+import { createS3, ensureBucket } from "../lib/s3/s3-client.ts";
 import { localStack, upStack } from "../stack/stack.ts";
 
 /** `YYYY-MM` of the month `offset` months from now (negative = past). */
@@ -37,6 +45,7 @@ const HISTORY = { from: () => monthFromNow(-12), to: () => monthFromNow(-1) };
 async function loadSampleHistory(config: Config): Promise<void> {
   const s3 = createS3(config.s3);
   try {
+    await ensureBucket(s3, config.s3.bucket);
     const existing = await s3.send(
       new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: "incoming/", MaxKeys: 1 }),
     );
@@ -63,6 +72,164 @@ async function loadSampleHistory(config: Config): Promise<void> {
   }
 }
 
+// === Reference files in the bucket (demo people, current-month targets)
+
+/** Keys of every object under `prefix` (paginated). */
+async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+const baseName = (key: string): string => key.slice(key.lastIndexOf("/") + 1);
+
+/** Rows (header first) of every bucket CSV whose base name matches, in key order. */
+async function readCsvRows(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  name: RegExp,
+  delimiter: string,
+): Promise<string[][][]> {
+  const files: string[][][] = [];
+  for (const key of keys.filter((k) => name.test(baseName(k))).sort()) {
+    const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = (await obj.Body?.transformToString("utf8")) ?? "";
+    files.push(parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][]);
+  }
+  return files;
+}
+
+/** The demo people: one store with an active manager and an active seller. */
+interface DemoPeople {
+  readonly storeId: string;
+  readonly managerId: string;
+  readonly sellerId: string;
+}
+
+/** Picks the first store (by code) that has an active gerente and an active vendedor. */
+function pickDemoPeople(employeeFiles: string[][][]): DemoPeople | undefined {
+  const latest = new Map<string, Record<string, string>>(); // later row wins (DESIGN §6)
+  for (const [header, ...rows] of employeeFiles) {
+    if (!header) continue;
+    for (const r of rows) {
+      const e = Object.fromEntries(header.map((h, i) => [h.trim(), (r[i] ?? "").trim()]));
+      if (e.id_employee) latest.set(e.id_employee, e);
+    }
+  }
+  const active = [...latest.values()].filter((e) => e.status === "ativo" && !e.end_date && e.store_id);
+  const stores = [...new Set(active.map((e) => e.store_id as string))].sort((a, b) =>
+    a.localeCompare(b, "en", { numeric: true }),
+  );
+  for (const storeId of stores) {
+    const here = active.filter((e) => e.store_id === storeId);
+    const manager = here.find((e) => e.role === "gerente");
+    const seller = here.find((e) => e.role === "vendedor");
+    if (manager?.id_employee && seller?.id_employee)
+      return { storeId, managerId: manager.id_employee, sellerId: seller.id_employee };
+  }
+  return undefined;
+}
+
+/**
+ * Writes this month's seller and store targets when the bucket has none (the sample history ends
+ * last month): the latest month's targets, carried over, as two small reference files under
+ * `incoming/demo/`. Returns what it did, for the start-up log.
+ */
+async function ensureCurrentMonthTargets(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  tz: string,
+): Promise<string> {
+  const current = DateTime.now().setZone(tz).toFormat("MM/yyyy");
+  const kinds = [
+    { file: "targets_salesperson_final", re: /^targets_salesperson_final.*\.csv$/i, monthCol: "month" },
+    { file: "target_store_final", re: /^target_store_final.*\.csv$/i, monthCol: "month" },
+  ];
+  const done: string[] = [];
+  for (const k of kinds) {
+    const files = await readCsvRows(s3, bucket, keys, k.re, ",");
+    const header = files.find((f) => f[0])?.[0];
+    if (!header) continue;
+    const col = header.findIndex((h) => h.trim() === k.monthCol);
+    const rows = files.flatMap((f) => f.slice(1)).filter((r) => r.length === header.length);
+    if (col < 0 || rows.some((r) => r[col] === current)) continue;
+    const monthKey = (m: string): string => `${m.slice(3)}-${m.slice(0, 2)}`;
+    const last = rows
+      .map((r) => r[col] as string)
+      .sort((a, b) => monthKey(a).localeCompare(monthKey(b)))
+      .at(-1);
+    if (!last) continue;
+    const carried = rows
+      .filter((r) => r[col] === last)
+      .map((r) => r.map((v, i) => (i === col ? current : v)));
+    const body = [header, ...carried].map((r) => r.join(",")).join("\n") + "\n";
+    const key = `incoming/demo/${k.file}_${monthKey(current)}.csv`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "text/csv" }));
+    done.push(
+      `${carried.length} ${k.file === "target_store_final" ? "store" : "seller"} targets (from ${last})`,
+    );
+  }
+  return done.length > 0
+    ? `${done.join(", ")} for ${current} in incoming/demo/`
+    : `targets for ${current} in place`;
+}
+
+/** Demo tokens, signed like the token CLI does (12 h). */
+async function demoTokens(config: Config, people: DemoPeople | undefined): Promise<[string, string][]> {
+  const ttl = "12h";
+  const secret = config.api.jwtSecret;
+  const out: [string, string][] = [
+    ["admin", await signToken(secret, { sub: "demo:admin", role: "admin" }, ttl)],
+  ];
+  if (people) {
+    out.push([
+      `manager of store ${people.storeId} (employee ${people.managerId})`,
+      await signToken(
+        secret,
+        { sub: `demo:manager:${people.managerId}`, role: "manager", storeId: people.storeId },
+        ttl,
+      ),
+    ]);
+    out.push([
+      `seller ${people.sellerId} (store ${people.storeId})`,
+      await signToken(
+        secret,
+        {
+          sub: `demo:seller:${people.sellerId}`,
+          role: "seller",
+          sellerId: people.sellerId,
+          storeId: people.storeId,
+        },
+        ttl,
+      ),
+    ]);
+  }
+  return out;
+}
+
+/** Waits until the API answers `/health/live` (or gives up after `ms`). */
+async function waitForApi(url: string, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger({ name: "start", level: config.logLevel });
@@ -80,6 +247,17 @@ async function main(): Promise<void> {
   console.log(`  ✓ ${m.applied.length} applied, ${m.alreadyApplied} already in place`);
   console.log("▶ sample data");
   await loadSampleHistory(config);
+  const s3 = createS3(config.s3);
+  let people: DemoPeople | undefined;
+  try {
+    const keys = (await listKeys(s3, config.s3.bucket, "incoming/")).filter(
+      (k) => !k.startsWith("incoming/live/"),
+    );
+    console.log(`  ✓ ${await ensureCurrentMonthTargets(s3, config.s3.bucket, keys, config.tzBusiness)}`);
+    people = pickDemoPeople(await readCsvRows(s3, config.s3.bucket, keys, /^employee_final.*\.csv$/i, ","));
+  } finally {
+    s3.destroy();
+  }
 
   const children: ChildProcess[] = [];
   const run = (name: string, script: string, args: string[] = []): void => {
@@ -119,10 +297,38 @@ async function main(): Promise<void> {
       HISTORY.to(),
     ]);
   }
-  console.log(
-    `▶ API on http://${config.api.host}:${config.api.port} (Ctrl-C stops the app; the stack keeps running)`,
-  );
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  console.log(`▶ API and dashboard on ${apiUrl}`);
   run("api", "api/main.ts");
+
+  if (!(await waitForApi(apiUrl, 60_000))) {
+    console.error(`  ✗ the API did not answer on ${apiUrl} within 60 s`);
+    return;
+  }
+  const bot = config.telegram.botToken
+    ? existsSync(resolve(REPO_ROOT, "bot/main.ts"))
+      ? "on (TELEGRAM_BOT_TOKEN is set)"
+      : "off (bot/main.ts is not in this tree yet)"
+    : "off (set TELEGRAM_BOT_TOKEN to turn it on)";
+  const tokens = await demoTokens(config, people);
+  console.log(
+    [
+      "",
+      "════════════════════════════════════════════════════════════════════════",
+      ` Vitrine is running (Ctrl-C stops the app; the stack keeps running)`,
+      `   dashboard   ${apiUrl}/dashboard/`,
+      `   API docs    ${apiUrl}/docs`,
+      `   health      ${apiUrl}/health`,
+      `   Telegram    ${bot}`,
+      people ? "" : "   (no employee file in the bucket yet: only the admin token below)",
+      " Demo tokens (valid 12 h; paste one into the dashboard's login):",
+      ...tokens.flatMap(([who, token]) => [`   ${who}:`, `     ${token}`]),
+      "════════════════════════════════════════════════════════════════════════",
+      "",
+    ]
+      .filter((l) => l !== "")
+      .join("\n"),
+  );
 }
 
 runMain(main);
