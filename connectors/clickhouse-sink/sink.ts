@@ -39,6 +39,24 @@ export interface ClickHouseSinkOptions<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The highest Kafka offset a silver table holds for a partition (−1 when none): where a writer
+ * of that partition resumes (a primary-key range read: tables are ordered by coordinates).
+ */
+export async function clickhouseWatermark(
+  ch: ClickHouseClient,
+  table: string,
+  topic: string,
+  partition: number,
+): Promise<bigint> {
+  const rows = await queryRows<{ n: string; hi: string }>(
+    ch,
+    sql`SELECT count() AS n, max(_offset) AS hi FROM ${ident(table)} WHERE _topic = ${topic} AND _partition = ${partition}`,
+  );
+  const r = rows[0];
+  return r && Number(r.n) > 0 ? BigInt(r.hi) : -1n;
+}
+
 export class ClickHouseSink<T> {
   private readonly watermarks = new Map<string, bigint>();
 
@@ -54,13 +72,8 @@ export class ClickHouseSink<T> {
   }
 
   /** The highest offset ClickHouse holds for a partition (−1 when none). */
-  async watermark(topic: string, partition: number): Promise<bigint> {
-    const rows = await queryRows<{ n: string; hi: string }>(
-      this.ch,
-      sql`SELECT count() AS n, max(_offset) AS hi FROM ${ident(this.opts.table)} WHERE _topic = ${topic} AND _partition = ${partition}`,
-    );
-    const r = rows[0];
-    return r && Number(r.n) > 0 ? BigInt(r.hi) : -1n;
+  watermark(topic: string, partition: number): Promise<bigint> {
+    return clickhouseWatermark(this.ch, this.opts.table, topic, partition);
   }
 
   /**

@@ -1,6 +1,12 @@
 /**
  * `npm run process` — runs the sales processor (raw.transactions → ClickHouse silver and, through
- * the materialized views, gold) until Ctrl-C. Applies pending migrations first.
+ * the materialized views, gold; sales.normalized, dlq.processing, sales.feedback) until Ctrl-C.
+ * Applies pending migrations first.
+ *
+ *   --plan FILE                 another commission plan (JSON)
+ *   --batch-bytes N             bytes fetched per partition per batch (default 2 MiB)
+ *   --partitions N              partitions processed at once (default 4)
+ *   --feedback-max-age-hours H  feedback only for sales at most H hours old (default 24; 0 = all)
  */
 import { resolve } from "node:path";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
@@ -20,17 +26,34 @@ async function main(): Promise<void> {
     ? process.argv[process.argv.indexOf("--plan") + 1]
     : undefined;
   const plan = planFile ? loadPlan(planFile) : DEFAULT_PLAN;
+  const flag = (name: string): number | undefined => {
+    const i = process.argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = Number(process.argv[i + 1]);
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a non-negative number`);
+    return v;
+  };
+  const ageHours = flag("--feedback-max-age-hours");
   await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations"), log });
   const deps = connectorDeps(config, log);
   const ch = createClickHouse(config.clickhouse);
-  const processor = await startSalesProcessor({
-    config,
-    kafka: deps.kafka,
-    serde: deps.serde,
-    ch,
-    plan,
-    log,
-  });
+  const processor = await startSalesProcessor(
+    {
+      config,
+      kafka: deps.kafka,
+      serde: deps.serde,
+      ch,
+      plan,
+      log,
+    },
+    {
+      batchBytes: flag("--batch-bytes"),
+      partitions: flag("--partitions"),
+      ...(ageHours === undefined
+        ? {}
+        : { feedbackMaxAgeMs: ageHours === 0 ? undefined : ageHours * 3600_000 }),
+    },
+  );
   log.info({ plan: `${plan.id}@${plan.version}` }, "processor.started");
   const stop = async (): Promise<void> => {
     await processor.stop();

@@ -30,8 +30,15 @@ describe("toSilverRow", () => {
       source_file: "t.csv",
       source_line: 5,
     };
-    const row = toSilverRow(enrichSale(normalizeSale(raw, "America/Sao_Paulo"), ref, DEFAULT_PLAN));
+    const row = toSilverRow(
+      enrichSale(normalizeSale(raw, "America/Sao_Paulo"), ref, DEFAULT_PLAN),
+      { topic: "raw.transactions", partition: 2, offset: 17 },
+      { rejection: "", pairPartners: ["500002"] },
+    );
     expect(row).toEqual({
+      _topic: "raw.transactions",
+      _partition: 2,
+      _offset: 17,
       line_id: "101|9|500001",
       basket_id: "101|9",
       seller_id: "10001",
@@ -53,6 +60,8 @@ describe("toSilverRow", () => {
       hour: 22,
       source_file: "t.csv",
       source_line: 5,
+      rejection: "",
+      pair_partners: ["500002"],
     });
   });
 });

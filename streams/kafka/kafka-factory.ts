@@ -154,3 +154,35 @@ export async function sendInChunks(
   for (let i = 0; i < messages.length; i += SEND_CHUNK)
     await sender.send({ topic, messages: messages.slice(i, i + SEND_CHUNK), acks });
 }
+
+/**
+ * Sends messages for several topics in as few produce requests as `SEND_CHUNK` allows (one
+ * request per chunk of up to `SEND_CHUNK` messages across the topics), e.g. a processor's
+ * outputs inside one transaction: fewer round trips than one `send` per topic.
+ *
+ * @param sender a producer or a transaction
+ */
+export async function sendTopicsInChunks(
+  sender: Pick<Producer, "sendBatch">,
+  byTopic: readonly { topic: string; messages: readonly Message[] }[],
+  acks = -1,
+): Promise<void> {
+  let request: { topic: string; messages: Message[] }[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    await sender.sendBatch({ topicMessages: request, acks });
+    request = [];
+    size = 0;
+  };
+  for (const { topic, messages } of byTopic) {
+    for (let i = 0; i < messages.length;) {
+      const take = Math.min(SEND_CHUNK - size, messages.length - i);
+      request.push({ topic, messages: messages.slice(i, i + take) });
+      size += take;
+      i += take;
+      if (size >= SEND_CHUNK) await flush();
+    }
+  }
+  await flush();
+}

@@ -38,6 +38,8 @@ export interface SourceBatch<T> {
   ack(): void;
   /** The sink failed: the source errors (and nothing is committed). */
   fail(err: unknown): void;
+  /** The partition was revoked (or the consumer stops): the batch's work will be redone elsewhere. */
+  stale(): boolean;
 }
 
 export interface KafkaSourceOptions<T> {
@@ -47,6 +49,12 @@ export interface KafkaSourceOptions<T> {
   readonly decode: (value: Buffer, message: KafkaMessage) => Promise<T> | T;
   /** Partitions processed at once (each with one batch in flight). */
   readonly partitionsConcurrently?: number;
+  /**
+   * Who commits the group's offsets: `consumer` (default) commits after the ack; `sink` means
+   * the sink committed them itself before acking (in a Kafka transaction with its outputs,
+   * `sendOffsets`), so the source only moves its fetch position on.
+   */
+  readonly commit?: "consumer" | "sink";
 }
 
 /**
@@ -70,12 +78,14 @@ export function kafkaSource<T>(consumer: Consumer, opts: KafkaSourceOptions<T>):
           const messages: SourceMessage<T>[] = [];
           for (const m of batch.messages) {
             if (!m.value) continue;
+            const decoded = opts.decode(m.value, m);
             messages.push({
               topic: batch.topic,
               partition: batch.partition,
               offset: m.offset,
               key: m.key?.toString() ?? null,
-              value: await opts.decode(m.value, m),
+              // Synchronous decoders (cached schema) skip a microtask per message.
+              value: decoded instanceof Promise ? await decoded : decoded,
               timestamp: Number(m.timestamp),
             });
           }
@@ -98,6 +108,7 @@ export function kafkaSource<T>(consumer: Consumer, opts: KafkaSourceOptions<T>):
             lastOffset: batch.lastOffset(),
             ack: () => settle(),
             fail: (err) => settle(err ?? new Error("sink failed")),
+            stale: () => abandoned || stopped || !isRunning() || isStale(),
           });
           // Wait for the sink, heartbeating so a slow sink does not cost us the partitions.
           const beat = setInterval(() => void heartbeat().catch(() => {}), 2000);
@@ -112,6 +123,7 @@ export function kafkaSource<T>(consumer: Consumer, opts: KafkaSourceOptions<T>):
           }
           if (abandoned || !isRunning() || isStale()) return; // revoked meanwhile: the new owner re-reads it
           resolveOffset(batch.lastOffset()); // fetch on from here…
+          if (opts.commit === "sink") return;
           const next = (BigInt(batch.lastOffset()) + 1n).toString();
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]); // …and remember it
         },

@@ -15,7 +15,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
-import avro, { type Schema as AvroSchemaJson } from "avsc";
+import avro, { type Schema as AvroSchemaJson, type Type } from "avsc";
 import {
   VT_ERR_SERDE_REGISTRY_UNAVAILABLE,
   VT_ERR_SERDE_SCHEMA_INCOMPATIBLE,
@@ -129,6 +129,28 @@ export class AvroSerde {
   /** Decodes any Confluent-framed message, whatever its schema id. */
   async decode<T>(buffer: Buffer): Promise<T> {
     return (await this.registry.decode(buffer)) as T;
+  }
+
+  /** Writer types by schema id (a schema id's schema never changes). */
+  private readonly types = new Map<number, Pick<Type, "fromBuffer">>();
+
+  /**
+   * Decodes a Confluent-framed message synchronously once its schema id has been seen (one
+   * registry lookup per id, then a cached avsc Type); the first message of an id returns a
+   * promise. The hot path of consumers: the registry library's own decode is async per message.
+   */
+  decodeFast<T>(buffer: Buffer): T | Promise<T> {
+    if (buffer.length < 5 || buffer.readUInt8(0) !== 0) return this.decode<T>(buffer);
+    const id = buffer.readInt32BE(1);
+    const type = this.types.get(id);
+    if (type) return type.fromBuffer(buffer.subarray(5)) as T;
+    return (async () => {
+      // The registry library hands back an avsc Type for Avro schemas.
+      const t = (await this.registry.getSchema(id)) as unknown as Pick<Type, "fromBuffer">;
+      if (typeof t.fromBuffer !== "function") return this.decode<T>(buffer);
+      this.types.set(id, t);
+      return t.fromBuffer(buffer.subarray(5)) as T;
+    })();
   }
 
   private async setBackward(subject: string): Promise<void> {
