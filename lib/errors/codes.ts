@@ -87,6 +87,18 @@ export const VT_ERR_BOT_LINK_CODE_INVALID = defineError(
   { status: 400 },
 );
 
+// === Spark backfill
+export const VT_ERR_BACKFILL_REFUSED = defineError(
+  "VT_ERR_BACKFILL_REFUSED",
+  "A backfill month is being written by the stream (or is the current business month).",
+  { status: 409 },
+);
+export const VT_ERR_BACKFILL_FAILED = defineError(
+  "VT_ERR_BACKFILL_FAILED",
+  "The Spark backfill job or its partition swap failed; the live tables were not changed by the failed step.",
+  { status: 500, retriable: true },
+);
+
 /** Every declared error, for the docs consistency test. */
 export const ALL_ERRORS = [
   VT_ERR_CONFIG_INVALID,
@@ -105,4 +117,6 @@ export const ALL_ERRORS = [
   VT_ERR_API_RATE_LIMITED,
   VT_ERR_API_UNAVAILABLE,
   VT_ERR_BOT_LINK_CODE_INVALID,
+  VT_ERR_BACKFILL_REFUSED,
+  VT_ERR_BACKFILL_FAILED,
 ] as const;
