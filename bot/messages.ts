@@ -107,8 +107,10 @@ const celebration = (multiplier: string): string =>
 function complementLine(e: SaleFeedback): string | undefined {
   const c = e.complements[0];
   if (!c) return undefined;
-  return `💡 Ofereça também: ${c.product_name || `produto ${c.product_id}`} (comprados juntos ${c.times_bought_together} vezes)`;
+  return `💡 Ofereça também: ${c.product_name || `produto ${c.product_id}`} (comprados juntos ${vezes(c.times_bought_together)})`;
 }
+
+const vezes = (n: number): string => `${n} ${n === 1 ? "vez" : "vezes"}`;
 
 const product = (e: SaleFeedback): string => e.product_name || `produto ${e.product_id}`;
 
@@ -177,7 +179,7 @@ export function suggestions(productId: string, list: readonly Complement[]): str
     `🛍️ Quem leva o produto ${productId} também leva:`,
     ...list.map(
       (c, i) =>
-        `${i + 1}. ${c.name ?? `produto ${c.codProd}`} (${c.codProd}) — ${c.timesBoughtTogether} vezes juntos`,
+        `${i + 1}. ${c.name ?? `produto ${c.codProd}`} (${c.codProd}) — ${vezes(c.timesBoughtTogether)} juntos`,
     ),
   ].join("\n");
 }
