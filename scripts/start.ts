@@ -297,6 +297,11 @@ async function main(): Promise<void> {
       HISTORY.to(),
     ]);
   }
+  // Without a token the bot exits at once (and a child's exit stops the app), so it runs only with one.
+  if (config.telegram.botToken && existsSync(resolve(REPO_ROOT, "bot/main.ts"))) {
+    console.log("▶ Telegram bot: a ping per sale, commands, managers' 08:00 report (long polling)");
+    run("bot", "bot/main.ts");
+  }
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   console.log(`▶ API and dashboard on ${apiUrl}`);
   run("api", "api/main.ts");
