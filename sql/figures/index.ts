@@ -177,7 +177,8 @@ export function createFigures(deps: FiguresDeps): Figures {
 
   async function names(ids: readonly string[]): Promise<Map<string, q.ProductRow>> {
     if (ids.length === 0) return new Map();
-    return byId(await rows<q.ProductRow>(q.productNames(ids)), (r) => r.cod_prod);
+    const sorted = [...new Set(ids)].sort(compareIds);
+    return byId(await rows<q.ProductRow>(q.productNames(sorted)), (r) => r.cod_prod);
   }
 
   return {
@@ -193,7 +194,10 @@ export function createFigures(deps: FiguresDeps): Figures {
         rows<{ seller_id: string }>(q.storeSellerIds(storeId, month)),
         rows<{ id_employee: string }>(q.storeEmployeeIds(storeId, `${month}-01`, lastDayOf(month))),
       ]);
-      const ids = [...new Set([...sold.map((r) => r.seller_id), ...staff.map((r) => r.id_employee)])];
+      // Sorted: the same question always sends the same query text.
+      const ids = [...new Set([...sold.map((r) => r.seller_id), ...staff.map((r) => r.id_employee)])].sort(
+        compareIds,
+      );
       const list = await summaries(month, ids);
       return list.sort(
         (a, b) => cmpBig(centsOf(b.revenue), centsOf(a.revenue)) || compareIds(a.sellerId, b.sellerId),
