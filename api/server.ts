@@ -101,6 +101,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [deps.metrics],
   });
+  // Every answer names its request id: the audit log records it, support can ask for it.
+  app.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
   app.addHook("onResponse", async (req, reply) => {
     duration
       .labels(req.method, req.routeOptions.url ?? "unmatched", String(reply.statusCode))

@@ -60,12 +60,10 @@ export const schemaErrorFormatter = (errors: FastifySchemaValidationError[], dat
 /** Installs the error and not-found handlers on the app (root context). */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .code(VT_ERR_API_NOT_FOUND.status)
-      .send({
-        code: VT_ERR_API_NOT_FOUND.code,
-        message: `Rota não encontrada: ${req.method} ${req.url.split("?")[0]}`,
-      });
+    void reply.code(VT_ERR_API_NOT_FOUND.status).send({
+      code: VT_ERR_API_NOT_FOUND.code,
+      message: `Rota não encontrada: ${req.method} ${req.url.split("?")[0]}`,
+    });
   });
   app.setErrorHandler((err: FastifyError | VitrineError, req, reply) => {
     if (err instanceof VitrineError && (err.status < 500 || err.code === VT_ERR_API_UNAVAILABLE.code)) {

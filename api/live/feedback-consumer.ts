@@ -27,8 +27,6 @@ export interface FeedbackConsumerDeps {
   readonly onEvent: (event: SaleFeedbackEvent) => void;
   /** Group id (default: `<prefix>vitrine-api-live.<host>.<pid>.<random>`, unique per instance). */
   readonly groupId?: string;
-  /** Namespace of the default group id (`KAFKA_TOPIC_PREFIX`). */
-  readonly groupPrefix?: string;
   /** Longest wait for the first fetch (default 60 s). */
   readonly readyTimeoutMs?: number;
 }
@@ -39,11 +37,11 @@ export interface FeedbackConsumer {
 }
 
 /** A group id unique to this process. */
-export const instanceGroupId = (prefix = ""): string =>
-  `${prefix}vitrine-api-live.${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}.${process.pid}.${randomBytes(4).toString("hex")}`;
+export const instanceGroupId = (): string =>
+  `vitrine-api-live.${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}.${process.pid}.${randomBytes(4).toString("hex")}`;
 
 export async function startFeedbackConsumer(deps: FeedbackConsumerDeps): Promise<FeedbackConsumer> {
-  const groupId = deps.groupId ?? instanceGroupId(deps.groupPrefix);
+  const groupId = deps.groupId ?? deps.kafka.scoped(instanceGroupId());
   const log = deps.log.child({ component: "feedback-consumer", groupId });
   const consumer = deps.kafka.consumer({
     groupId,
