@@ -190,7 +190,7 @@ async function loadAll() {
   else fill("store-body", storeVsNetwork(store instanceof Error ? undefined : store, net));
   $("store-title").textContent = s.storeId ? `Loja ${s.storeId} × rede` : "Rede";
 
-  const noSales = net && net.revenue === "0.00" && ranking.length === 0;
+  const noSales = net !== undefined && net.revenue === "0.00";
   $("banner").textContent = noSales
     ? "Ainda não há vendas neste mês. Os números aparecem aqui assim que a primeira venda for processada."
     : "";

@@ -78,12 +78,14 @@ export const progressScale = () =>
     { class: "scale", "aria-hidden": "true" },
     ...[
       ["0%", 0],
-      ["100% · 1,25×", 66.667],
-      ["120% · 1,50×", 80],
+      ["100%", 66.667],
+      ["120%", 80],
+      ["150%", 100],
     ].map(([t, left]) => {
       const s = el("span", {}, t);
       s.style.left = `${left}%`;
       if (left === 0) s.style.transform = "none";
+      if (left === 100) s.style.transform = "translateX(-100%)";
       return s;
     }),
   );
@@ -93,7 +95,7 @@ export function nextTierText(s) {
   if (s.target === null || s.target === undefined)
     return "Sem meta definida para este mês: o multiplicador fica em 1,00×.";
   if (!s.nextTier)
-    return `Faixa máxima atingida: ${formatMultiplier(s.multiplier)} sobre toda a comissão do mês. 🎉`;
+    return `Faixa máxima atingida: ${formatMultiplier(s.multiplier)} sobre toda a comissão do mês.`;
   return `Faltam ${formatMoney(s.nextTier.revenueNeeded)} para ${formatMultiplier(s.nextTier.multiplier)} (${formatPercent(s.nextTier.attainment, 0)} da meta).`;
 }
 
@@ -109,10 +111,11 @@ export function sellerCard(s) {
       kpi("Comissão do mês", formatMoney(s.commission), `multiplicador ${formatMultiplier(s.multiplier)}`),
       kpi("Vendido no mês", formatMoney(s.revenue), s.target ? `meta ${formatMoney(s.target)}` : "sem meta"),
       kpi("Meta atingida", formatPercent(s.attainment)),
-      kpi("Itens · cestas", `${formatCount(s.lines)} · ${formatCount(s.baskets)}`),
+      kpi("Linhas · cestas", `${formatCount(s.lines)} · ${formatCount(s.baskets)}`),
     ),
     progressBar(s.attainment, s.multiplier, `Progresso de ${sellerLabel(s.name, s.sellerId)} até a meta`),
     progressScale(),
+    el("p", { class: "hint" }, "Multiplicador: 1,25× a partir de 100% da meta; 1,50× a partir de 120%."),
     el(
       "p",
       { class: "next-tier" },
@@ -158,12 +161,14 @@ export function teamList(rows, flashId) {
         el(
           "span",
           { class: "detail" },
-          `${formatPercent(s.attainment)} da meta · comissão ${formatMoney(s.commission)} · `,
+          s.attainment === null || s.attainment === undefined
+            ? `sem meta · comissão ${formatMoney(s.commission)}`
+            : `${formatPercent(s.attainment)} da meta · comissão ${formatMoney(s.commission)} · `,
           s.nextTier
             ? `faltam ${formatMoney(s.nextTier.revenueNeeded)} para ${formatMultiplier(s.nextTier.multiplier)}`
-            : s.target
-              ? "faixa máxima"
-              : "sem meta",
+            : s.attainment === null || s.attainment === undefined
+              ? ""
+              : "faixa máxima",
         ),
       ),
     ),
@@ -274,6 +279,9 @@ export function rankingTable(stores, mine) {
   );
 }
 
+/** "1 cesta", "12 cestas". */
+const baskets = (n) => `${formatCount(n)} ${Number(n) === 1 ? "cesta" : "cestas"}`;
+
 /** Cross-sell pairs. */
 export function pairsList(pairs) {
   if (pairs.length === 0) return message("Ainda não há compras conjuntas registradas.");
@@ -290,7 +298,7 @@ export function pairsList(pairs) {
           `${p.aName || `produto ${p.a}`} + ${p.bName || `produto ${p.b}`}`,
           el("span", { class: "sub" }, `códigos ${p.a} e ${p.b}`),
         ),
-        el("span", { class: "num" }, `${formatCount(p.times)} cestas`),
+        el("span", { class: "num" }, baskets(p.times)),
       ),
     ),
   );
@@ -307,7 +315,7 @@ export function complementsList(productId, list) {
         "li",
         {},
         el("span", {}, c.name || `produto ${c.codProd}`, el("span", { class: "sub" }, `código ${c.codProd}`)),
-        el("span", { class: "num" }, `${formatCount(c.timesBoughtTogether)} cestas`),
+        el("span", { class: "num" }, baskets(c.timesBoughtTogether)),
       ),
     ),
   );
