@@ -1,4 +1,4 @@
-// Placeholder home page: shows each dependency's state from /health (pt-BR).
+// Home page: each dependency's state from /health (pt-BR); the dashboard lives at /dashboard/.
 const names = {
   kafka: "Kafka",
   schemaRegistry: "Registro de schemas",
