@@ -12,11 +12,9 @@
  * report at a fixed clock.
  */
 import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Producer } from "kafkajs";
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClickHouse, exec, queryRows } from "../../lib/clickhouse/clickhouse-client.ts";
 import { migrate } from "../../lib/clickhouse/migrate.ts";
@@ -31,9 +29,9 @@ import type { SaleFeedback } from "../../bot/feedback-event.ts";
 import { startFeedbackConsumer, type FeedbackConsumer } from "../../bot/feedback-consumer.ts";
 import { issueLinkCode } from "../../bot/link-codes.ts";
 import { chatHash } from "../../bot/links.ts";
+import { startTelegramEmulator, type TelegramEmulator } from "../../bot/testing/telegram-emulator.ts";
 import { createVitrineBot, type VitrineBot } from "../../bot/vitrine-bot.ts";
 import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
-import { freePort } from "../setup/free-port.ts";
 
 const config = isolatedConfig("bot", { clickhouse: true });
 const log = createLogger({ name: "bot-test", level: "warn" });
@@ -47,9 +45,7 @@ const NBSP = (s: string): string => s.replace(/R\$ /g, "R$\u00a0");
 
 const CHAT = { ana: 5001, bruno: 5002, carla: 5003, stranger: 5009 } as const;
 
-let tg: TelegramServer;
-let proxy: Server;
-const proxyState = { tooMany: 0, retryAfter: 1, sendAttempts: [] as number[] };
+let tg: TelegramEmulator;
 let vb: VitrineBot;
 let feedback: FeedbackConsumer;
 let producer: Producer;
@@ -242,88 +238,12 @@ async function seed(): Promise<void> {
 
 // === Telegram side
 
-/** A proxy in front of the emulator: holds empty getUpdates 300 ms; can answer sendMessage 429. */
-async function startProxy(target: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const url = req.url ?? "/";
-      if (url.endsWith("/sendMessage")) {
-        proxyState.sendAttempts.push(Date.now());
-        if (proxyState.tooMany > 0) {
-          proxyState.tooMany--;
-          res.writeHead(429, { "content-type": "application/json" });
-          res.end(
-            JSON.stringify({
-              ok: false,
-              error_code: 429,
-              description: `Too Many Requests: retry after ${proxyState.retryAfter}`,
-              parameters: { retry_after: proxyState.retryAfter },
-            }),
-          );
-          return;
-        }
-      }
-      const upstream = await fetch(`${target}${url}`, {
-        method: req.method,
-        headers: { "content-type": req.headers["content-type"] ?? "application/json" },
-        ...(req.method === "GET" ? {} : { body: Buffer.concat(chunks) }),
-      });
-      const text = await upstream.text();
-      if (url.endsWith("/getUpdates") && text.includes('"result":[]')) await sleep(300);
-      res.writeHead(upstream.status, { "content-type": "application/json" });
-      res.end(text);
-    })().catch(() => {
-      res.writeHead(502);
-      res.end();
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((ok) => server.listen(port, "127.0.0.1", ok));
-  return { server, url: `http://127.0.0.1:${port}` };
-}
-
-const seen = new Map<number, number>();
-
-/** The bot's messages to a chat so far (text and emulator time, ms). */
-const botMessages = (chatId: number): { text: string; time: number }[] =>
-  tg.storage.botMessages
-    .filter((m) => String(m.message.chat_id) === String(chatId))
-    .map((m) => ({ text: String(m.message.text), time: m.time }));
-
-/** Waits for `n` new messages to a chat and returns their texts. */
-async function next(chatId: number, n = 1, timeoutMs = 15_000): Promise<string[]> {
-  const from = seen.get(chatId) ?? 0;
-  const until = Date.now() + timeoutMs;
-  while (botMessages(chatId).length < from + n) {
-    if (Date.now() > until)
-      throw new Error(
-        `chat ${chatId}: ${botMessages(chatId).length - from} of ${n} messages after ${timeoutMs} ms`,
-      );
-    await sleep(50);
-  }
-  const all = botMessages(chatId);
-  seen.set(chatId, from + n);
-  return all.slice(from, from + n).map((m) => m.text);
-}
-
+const ask = (chatId: number, text: string): Promise<string> => tg.ask(chatId, text);
+const next = (chatId: number, n = 1): Promise<string[]> => tg.next(chatId, n);
 /** Asserts that nothing more reaches the chat for `ms`. */
-async function quiet(chatId: number, ms = 1500): Promise<void> {
-  await sleep(ms);
-  expect(botMessages(chatId).length).toBe(seen.get(chatId) ?? 0);
-}
-
-const client = (chatId: number) => tg.getClient(TOKEN, { chatId, userId: chatId, firstName: "Teste" });
-
-/** Sends a command (or text) from a chat and returns the bot's answer. */
-async function ask(chatId: number, text: string): Promise<string> {
-  const c = client(chatId);
-  if (text.startsWith("/")) await c.sendCommand(c.makeCommand(text));
-  else await c.sendMessage(c.makeMessage(text));
-  const [answer] = await next(chatId);
-  return answer ?? "";
-}
+const quiet = async (chatId: number, ms = 1500): Promise<void> => {
+  expect(await tg.unseenAfter(chatId, ms)).toBe(0);
+};
 
 // === Feedback events
 
@@ -386,14 +306,11 @@ beforeAll(async () => {
   producer = kafka.producer();
   await producer.connect();
 
-  tg = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
-  await tg.start();
-  const p = await startProxy(tg.config.apiURL);
-  proxy = p.server;
+  tg = await startTelegramEmulator(TOKEN);
 
   vb = createVitrineBot({
     token: TOKEN,
-    apiRoot: p.url,
+    apiRoot: tg.apiRoot,
     ch,
     figures: createFigures({ ch, plan: DEFAULT_PLAN }),
     log,
@@ -411,7 +328,6 @@ afterAll(async () => {
   await vb?.stop().catch(() => undefined);
   await producer?.disconnect().catch(() => undefined);
   await tg?.stop().catch(() => undefined);
-  proxy?.close();
   await deleteTopicsUnder(kafka);
   await exec(ch, sql`DROP DATABASE IF EXISTS ${ident(config.clickhouse.database)}`);
   await ch.close();
@@ -611,7 +527,8 @@ describe("Telegram bot", () => {
       "🎉 Parabéns! Você subiu de faixa: sua comissão do mês agora vale 1,25×!",
       "💡 Ofereça também: Delineador (comprados juntos 1 vez)",
     ]);
-    const times = botMessages(CHAT.bruno)
+    const times = tg
+      .messagesTo(CHAT.bruno)
       .slice(-2)
       .map((m) => m.time);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
@@ -629,13 +546,13 @@ describe("Telegram bot", () => {
 
   it("honours a 429 with retry_after", async () => {
     await sleep(1100);
-    proxyState.tooMany = 1;
-    proxyState.retryAfter = 2;
-    const before = proxyState.sendAttempts.length;
+    tg.proxy.tooMany = 1;
+    tg.proxy.retryAfter = 2;
+    const before = tg.proxy.sendAttempts.length;
     const retried = vb.outbox.stats.retried429;
     const answer = await ask(CHAT.ana, "/ajuda");
     expect(answer).toMatch(/^O que eu sei fazer/);
-    const attempts = proxyState.sendAttempts.slice(before);
+    const attempts = tg.proxy.sendAttempts.slice(before);
     expect(attempts.length).toBe(2);
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(2000);
     expect(vb.outbox.stats.retried429).toBe(retried + 1);
