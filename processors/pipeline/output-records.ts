@@ -160,7 +160,11 @@ export function toFeedbackRecord(
     earned: formatCents(f.earnedCents),
     month_revenue: formatCents(f.monthRevenueCents),
     month_target: f.targetCents === undefined ? null : formatCents(f.targetCents),
-    attainment: f.attainmentMillionths === undefined ? null : millionthsText(f.attainmentMillionths, 4),
+    // Rounded once, from the exact ratio (not from the already rounded millionths).
+    attainment:
+      f.targetCents === undefined || f.targetCents <= 0n
+        ? null
+        : millionthsText(divRoundHalfAway(f.monthRevenueCents * 10_000n, f.targetCents) * 100n, 4),
     multiplier: millionthsText(f.multiplierMillionths, 2),
     month_commission: formatCents(f.monthCommissionCents),
     next_tier_attainment: f.nextTier ? millionthsText(f.nextTier.minAttainment, 2) : null,
