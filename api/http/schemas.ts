@@ -9,7 +9,7 @@ import { ID_PATTERN } from "../auth/principal.ts";
 /** Human hint per parameter name, in pt-BR (shown in 400 messages). */
 export const FIELD_HINTS: Readonly<Record<string, string>> = {
   id: "um código de até 64 letras, dígitos, _ ou -",
-  sellerId: "o código do vendedor (até 64 letras, dígitos, _ ou -)",
+  sellerId: "o código do vendedor, até 64 letras, dígitos, _ ou -",
   month: "um mês no formato AAAA-MM, por exemplo 2024-05",
   date: "uma data no formato AAAA-MM-DD, por exemplo 2024-05-31",
   limit: "um número inteiro de 1 a 100",
