@@ -7,11 +7,8 @@
  * Options: `--max-age-minutes N` (60: older sales are not pinged), `--plan FILE` (commission
  * plan of the figures), `--webhook-url`, `--webhook-host` (127.0.0.1), `--webhook-port`.
  */
-import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { webhookCallback } from "grammy";
 import { createClickHouse } from "../lib/clickhouse/clickhouse-client.ts";
 import { migrate } from "../lib/clickhouse/migrate.ts";
 import { loadConfig } from "../lib/config/config.ts";
@@ -26,6 +23,7 @@ import { processingTopicSpecs } from "../streams/topic-specs.ts";
 import { scheduleDaily } from "./daily-schedule.ts";
 import { startFeedbackConsumer } from "./feedback-consumer.ts";
 import { createVitrineBot } from "./vitrine-bot.ts";
+import { startWebhook, webhookSecret, type Webhook } from "./webhook.ts";
 
 const positive = (v: string): number => {
   if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError("must be a positive whole number");
@@ -98,14 +96,13 @@ runMain(async () => {
     log.warn({ err: (err as Error).message }, "bot.menu.failed");
   });
 
-  let server: Server | undefined;
+  let server: Webhook | undefined;
   if (opts.webhookUrl && opts.webhookPort) {
     // Telegram sends this secret in a header, so only Telegram can post updates.
-    const secretToken = createHmac("sha256", config.pseudonymSecret).update(token).digest("hex").slice(0, 48);
-    server = createServer(webhookCallback(vb.bot, "http", { secretToken }));
-    await new Promise<void>((ok) => server?.listen(opts.webhookPort, opts.webhookHost, ok));
+    const secretToken = webhookSecret(token, config.pseudonymSecret);
+    server = await startWebhook(vb.bot, { host: opts.webhookHost, port: opts.webhookPort, secretToken });
     await vb.bot.api.setWebhook(opts.webhookUrl, { secret_token: secretToken });
-    log.info({ port: opts.webhookPort }, "bot.webhook");
+    log.info({ port: server.port }, "bot.webhook");
   } else {
     await vb.bot.api.deleteWebhook();
     vb.startPolling();
@@ -130,7 +127,7 @@ runMain(async () => {
     stopDaily();
     await feedback.stop().catch(() => undefined);
     await vb.stop();
-    server?.close();
+    await server?.close();
     await ch.close();
     process.exit(0);
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run bot` as a process: without TELEGRAM_BOT_TOKEN it logs one line and exits 0; with a
  * token (pointed at the Telegram emulator) it migrates, links a chat with a code, pings a sale
- * from `sales.feedback` and stops cleanly on SIGTERM. Own database and topic prefix.
+ * from `sales.feedback` and stops cleanly on SIGTERM; in webhook mode it answers updates that carry
+ * the secret header and refuses the others. Own database and topic prefix.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -17,6 +18,8 @@ import { AvroSerde, valueSubject } from "../../streams/serde/avro-serde.ts";
 import type { SaleFeedback } from "../../bot/feedback-event.ts";
 import { issueLinkCode } from "../../bot/link-codes.ts";
 import { startTelegramEmulator, type TelegramEmulator } from "../../bot/testing/telegram-emulator.ts";
+import { webhookSecret } from "../../bot/webhook.ts";
+import { freePort } from "../setup/free-port.ts";
 import { deleteTopicsUnder, isolatedEnv } from "../helpers/isolated-stack.ts";
 
 const TOKEN = "654321:main-test-token-abcdefghijklmnop";
@@ -27,12 +30,15 @@ const kafka = createKafka(config.kafka, createLogger({ name: "bot-main-test", le
 let tg: TelegramEmulator;
 const children: ChildProcess[] = [];
 
-function startBot(extra: NodeJS.ProcessEnv): {
+function startBot(
+  extra: NodeJS.ProcessEnv,
+  args: string[] = [],
+): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, "bot/main.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, "bot/main.ts"), ...args], {
     env: { ...env, LOG_LEVEL: "info", ...extra },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -151,5 +157,44 @@ describe("npm run bot", () => {
     expect(out).not.toContain(TOKEN.split(":")[1]);
     expect(out).not.toContain(code);
     expect(out).not.toContain("918273645");
+  });
+
+  it("webhook mode: an update with the secret header is answered, one without it is refused", async () => {
+    const port = await freePort();
+    const web = startBot({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot }, [
+      "--webhook-url",
+      `http://127.0.0.1:${port}/`,
+      "--webhook-port",
+      String(port),
+    ]);
+    await waitFor(() => web.output().includes("bot.started"), 60_000, "bot.started (webhook)");
+    expect(web.output()).toContain('"mode":"webhook"');
+    const chat = 918273646;
+    const update = {
+      update_id: 1,
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat, type: "private", first_name: "Teste" },
+        from: { id: chat, is_bot: false, first_name: "Teste" },
+        text: "/ajuda",
+        entities: [{ type: "bot_command", offset: 0, length: 6 }],
+      },
+    };
+    const post = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(update),
+      });
+    expect((await post({})).status).toBe(401);
+    const ok = await post({
+      "x-telegram-bot-api-secret-token": webhookSecret(TOKEN, config.pseudonymSecret),
+    });
+    expect(ok.status).toBe(200);
+    expect((await tg.next(chat))[0]).toContain("/start CÓDIGO");
+    expect(await tg.unseenAfter(chat, 500)).toBe(0);
+    web.child.kill("SIGTERM");
+    expect(await web.exited).toBe(0);
   });
 });
