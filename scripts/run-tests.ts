@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { loadConfig } from "../lib/config/config.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { downStack, localStack, stackStatus } from "../stack/stack.ts";
+import { runSparkTests } from "../spark/test-spark.ts";
 
 const step = (title: string, cmd: string, args: string[]): boolean => {
   const t0 = Date.now();
@@ -60,6 +61,20 @@ async function main(): Promise<number> {
   ok = step("format", "npx", ["prettier", "--check", "--log-level=warn", "."]) && ok;
   ok = step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]) && ok;
   ok = vitest("unit") && ok;
+  {
+    // The Spark backfill's pytest suite (golden vectors shared with the stream, basket windows).
+    const t0Spark = Date.now();
+    console.log("\n▶ spark tests (pytest)");
+    const spark = await runSparkTests().catch((err: unknown) => {
+      console.error(err);
+      return { passed: 0, failed: 1, skipped: 0, ok: false };
+    });
+    counts.passed += spark.passed;
+    counts.failed += spark.failed;
+    counts.skipped += spark.skipped;
+    console.log(`${spark.ok ? "✓" : "✗"} spark tests (${((Date.now() - t0Spark) / 1000).toFixed(1)} s)`);
+    ok = spark.ok && ok;
+  }
 
   const services = localStack(loadConfig(process.env));
   const before = new Set(

@@ -1,0 +1,448 @@
+"""
+The Spark backfill job: partner files in the bucket (S3A) → the connector's validation → the
+processor's normalize / enrich / dedupe / co-purchase partners → silver rows inserted into a
+STAGING ClickHouse database (its materialized views compute the staging gold). The caller
+(spark/backfill.ts) then swaps whole month partitions into the live database.
+
+Reads one JSON job description on stdin (secrets never on the command line); writes progress and
+the summary as JSON lines on stdout (``{"event": …}``); Spark's own log goes to stderr.
+
+Ordering is the stream's: files in the connector's discovery order (reference kinds first, then
+by key), lines in file order. A line's (file index, line number) is its position; it becomes the
+silver row's ``_partition`` / ``_offset`` (``_topic = 'backfill'``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import pyarrow as pa
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from .clickhouse_http import insert_tsv, tsv_array, tsv_string
+from .file_kinds import FILE_KINDS, UNKNOWN_KIND, ValidationContext, kind_of, load_order
+from .judge import header_ok, judge_line
+from .local_time import LocalTime
+from .sale import Plan, ReferenceState, silver_fields
+
+HADOOP_AWS = "org.apache.hadoop:hadoop-aws:3.4.1"  # the Hadoop of pyspark 4.0's jars
+# What Ivy puts in <ivyDir>/jars for it (hadoop-aws 3.4.1's pom pins the AWS SDK bundle 2.24.6).
+HADOOP_AWS_JARS = (
+    "org.apache.hadoop_hadoop-aws-3.4.1.jar",
+    "software.amazon.awssdk_bundle-2.24.6.jar",
+    "org.wildfly.openssl_wildfly-openssl-1.1.3.Final.jar",
+)
+STATE_KINDS = ("employees", "stores", "sku_dataset", "sku_cost")
+
+SILVER_COLUMNS = [
+    "_topic", "_partition", "_offset", "line_id", "basket_id", "seller_id", "seller_role", "store_id",
+    "transaction_id", "product_id", "quantidade", "preco_cents", "revenue_cents", "high_margin",
+    "commission_rate_micro", "commission_micro", "plan_version", "sale_time", "local_date", "month",
+    "weekday", "hour", "source_file", "source_line", "rejection", "pair_partners",
+]  # fmt: skip
+
+VERDICT_FIELDS = [
+    pa.field("file_idx", pa.int32()),
+    pa.field("line", pa.int64()),
+    pa.field("reason", pa.string()),
+    pa.field("detail", pa.string()),
+    pa.field("raw", pa.string()),
+]
+REF_SCHEMA = pa.schema(VERDICT_FIELDS + [pa.field("record", pa.string())])
+SALE_FIELDS = [
+    ("line_id", pa.string()), ("basket_id", pa.string()), ("seller_id", pa.string()), ("seller_role", pa.string()),
+    ("store_id", pa.string()), ("transaction_id", pa.string()), ("product_id", pa.string()), ("quantidade", pa.int32()),
+    ("preco_cents", pa.int64()), ("revenue_cents", pa.int64()), ("high_margin", pa.int32()),
+    ("commission_rate_micro", pa.int64()), ("commission_micro", pa.int64()), ("plan_version", pa.int32()),
+    ("sale_time", pa.string()), ("local_date", pa.string()), ("month", pa.string()), ("weekday", pa.int32()),
+    ("hour", pa.int32()),
+]  # fmt: skip
+TX_SCHEMA = pa.schema(VERDICT_FIELDS + [pa.field(n, t) for n, t in SALE_FIELDS])
+COUNT_SCHEMA = pa.schema([pa.field("month", pa.string()), pa.field("rejection", pa.string()), pa.field("n", pa.int64())])
+
+
+def ddl(schema: pa.Schema) -> str:
+    """The Spark DDL of an Arrow schema (for mapInArrow's output)."""
+    names = {pa.int32(): "int", pa.int64(): "bigint", pa.string(): "string"}
+    return ", ".join(f"{f.name} {names[f.type]}" for f in schema)
+
+
+def emit(event: str, **fields: object) -> None:
+    print(json.dumps({"event": event, **fields}, ensure_ascii=False), flush=True)
+
+
+# === Spark session
+
+
+def build_session(job: dict) -> SparkSession:
+    s3 = job["s3"]
+    spark_dir = Path(__file__).resolve().parents[1]
+    b = (
+        SparkSession.builder.appName("vitrine-backfill")
+        .master(job.get("master") or "local[*]")
+        .config("spark.driver.memory", job.get("driverMemory", "1g"))
+        .config("spark.executor.memory", job.get("executorMemory", "1g"))
+        .config("spark.sql.shuffle.partitions", str(job.get("shufflePartitions", 4)))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "20000")
+        .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+        .config("spark.hadoop.fs.s3a.access.key", s3["accessKeyId"])
+        .config("spark.hadoop.fs.s3a.secret.key", s3["secretAccessKey"])
+        .config("spark.hadoop.fs.s3a.endpoint.region", s3["region"])
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+    )
+    jars = [Path(job["ivyDir"], "jars", j) for j in HADOOP_AWS_JARS]
+    if all(j.exists() for j in jars):  # resolved by an earlier run: skip Ivy's resolution
+        b = b.config("spark.jars", ",".join(str(j) for j in jars))
+    else:
+        b = b.config("spark.jars.packages", HADOOP_AWS)
+        b = b.config("spark.jars.ivySettings", str(spark_dir / "ivysettings.xml"))
+        b = b.config("spark.jars.ivy", job["ivyDir"])
+    if s3.get("endpoint"):
+        b = b.config("spark.hadoop.fs.s3a.endpoint", s3["endpoint"])
+        b = b.config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(s3["endpoint"].startswith("https")).lower())
+    spark = b.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    # Ship this package to the executors (a cluster's workers do not have the repository).
+    tmp = tempfile.mkdtemp(prefix="vitrine-backfill-")
+    archive = shutil.make_archive(os.path.join(tmp, "vitrine_backfill"), "zip", spark_dir, "vitrine_backfill")
+    spark.sparkContext.addPyFile(archive)
+    return spark
+
+
+def list_keys(spark: SparkSession, bucket: str, prefix: str) -> dict[str, str]:
+    """Every object key under the prefix (S3 prefix semantics) → its s3a:// path."""
+    jvm = spark._jvm  # type: ignore[attr-defined]
+    conf = spark._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
+    parent = prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+    root = jvm.org.apache.hadoop.fs.Path(f"s3a://{bucket}/{parent}")
+    fs = root.getFileSystem(conf)
+    out: dict[str, str] = {}
+    if not fs.exists(root):
+        return out
+    it = fs.listFiles(root, True)
+    while it.hasNext():
+        st = it.next()
+        p = st.getPath()
+        key = urllib.parse.unquote(p.toUri().getPath()).lstrip("/")
+        if key.startswith(prefix):
+            out[key] = p.toString()
+    return out
+
+
+def first_lines(spark: SparkSession, paths: list[str]) -> list[str | None]:
+    """Line 1 of each file (up to 64 KiB), read on the driver through the same S3A filesystem."""
+    jvm = spark._jvm  # type: ignore[attr-defined]
+    conf = spark._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
+    out: list[str | None] = []
+    for path in paths:
+        p = jvm.org.apache.hadoop.fs.Path(path)
+        stream = p.getFileSystem(conf).open(p)
+        try:
+            reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(stream, "UTF-8"))
+            out.append(reader.readLine())  # None for an empty file
+        finally:
+            stream.close()
+    return out
+
+
+def key_of_path(path: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlparse(path).path).lstrip("/")
+
+
+def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, int]) -> DataFrame:
+    """(file_idx, line, value) for every physical line, numbered from 1 like the connector: lines
+    split on LF only; each file split's rows are contiguous in monotonically_increasing_id, so a
+    line's number is the rows of the file's earlier splits + its place in its split."""
+    df = (
+        spark.read.option("lineSep", "\n")
+        .text(paths)
+        .select(
+            "value",
+            F.col("_metadata.file_path").alias("fp"),
+            F.col("_metadata.file_block_start").alias("blk"),
+            F.monotonically_increasing_id().alias("mid"),
+        )
+    )
+    blocks = df.groupBy("fp", "blk").agg(F.count("*").alias("n"), F.min("mid").alias("m0")).collect()
+    by_file: dict[str, list] = {}
+    for r in blocks:
+        by_file.setdefault(r["fp"], []).append(r)
+    rows = []
+    for fp, bs in by_file.items():
+        base = 0
+        for r in sorted(bs, key=lambda r: r["blk"]):
+            rows.append((fp, int(r["blk"]), index_of[key_of_path(fp)], base, int(r["m0"])))
+            base += int(r["n"])
+    mapping = spark.createDataFrame(rows, "fp string, blk long, file_idx int, base long, m0 long")
+    return df.join(F.broadcast(mapping), ["fp", "blk"]).select(
+        "file_idx", (F.col("base") + F.col("mid") - F.col("m0") + 1).alias("line"), "value"
+    )
+
+
+# === Per-row work on the executors (mapInArrow)
+
+
+def _context(job: dict) -> ValidationContext:
+    return ValidationContext(LocalTime(job["zone"], job["nowMs"]), job["nowMs"], job["pseudonymSecret"])
+
+
+def judge_reference(job: dict, kinds: dict[int, str], headers: dict[int, bool]):
+    def run(batches):
+        ctx = _context(job)
+        for batch in batches:
+            idx, line, value = (batch.column(i).to_pylist() for i in range(3))
+            out: dict[str, list] = {f.name: [] for f in REF_SCHEMA}
+            for fi, ln, text in zip(idx, line, value):
+                k = kinds[fi]
+                kind = None if k == UNKNOWN_KIND else _KIND[k]
+                v = judge_line(kind, headers[fi], ln, text, ctx)
+                if v is None:
+                    continue
+                out["file_idx"].append(fi)
+                out["line"].append(ln)
+                out["reason"].append(v.reason)
+                out["detail"].append(v.detail)
+                out["raw"].append(v.raw)
+                keep = v.record is not None and k in STATE_KINDS
+                out["record"].append(json.dumps(v.record, ensure_ascii=False) if keep else None)
+            yield pa.RecordBatch.from_pydict(out, schema=REF_SCHEMA)
+
+    return run
+
+
+def judge_sales(job: dict, headers: dict[int, bool], state: ReferenceState, plan: Plan):
+    tx = _KIND["transactions"]
+    names = [n for n, _ in SALE_FIELDS]
+
+    def run(batches):
+        ctx = _context(job)
+        tz = ctx.tz
+        for batch in batches:
+            idx, line, value = (batch.column(i).to_pylist() for i in range(3))
+            out: dict[str, list] = {f.name: [] for f in TX_SCHEMA}
+            for fi, ln, text in zip(idx, line, value):
+                v = judge_line(tx, headers[fi], ln, text, ctx)
+                if v is None:
+                    continue
+                out["file_idx"].append(fi)
+                out["line"].append(ln)
+                out["reason"].append(v.reason)
+                out["detail"].append(v.detail)
+                out["raw"].append(v.raw)
+                if v.record is None:
+                    for n in names:
+                        out[n].append(None)
+                else:
+                    s = silver_fields(v.record, tz, state, plan)
+                    for n in names:
+                        out[n].append(s[n])
+            yield pa.RecordBatch.from_pydict(out, schema=TX_SCHEMA)
+
+    return run
+
+
+_KIND = {k.kind: k for k in FILE_KINDS}
+
+
+def write_silver(ch: dict, keys: list[str], rows_per_insert: int):
+    def run(batches):
+        buf: list[str] = []
+        counts: dict[tuple[str, str], int] = {}
+
+        def flush() -> None:
+            if buf:
+                body = ("\n".join(buf) + "\n").encode("utf-8")
+                insert_tsv(ch["url"], ch["user"], ch["password"], ch["database"], "sales_lines", SILVER_COLUMNS, body)
+                buf.clear()
+
+        for batch in batches:
+            cols = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+            for i in range(batch.num_rows):
+                month = cols["month"][i]
+                rejection = cols["rejection"][i]
+                counts[(month, rejection)] = counts.get((month, rejection), 0) + 1
+                fi = cols["file_idx"][i]
+                buf.append(
+                    "\t".join(
+                        (
+                            "backfill",
+                            str(fi),
+                            str(cols["line"][i]),
+                            cols["line_id"][i],
+                            cols["basket_id"][i],
+                            cols["seller_id"][i],
+                            tsv_string(cols["seller_role"][i]),
+                            cols["store_id"][i],
+                            cols["transaction_id"][i],
+                            cols["product_id"][i],
+                            str(cols["quantidade"][i]),
+                            str(cols["preco_cents"][i]),
+                            str(cols["revenue_cents"][i]),
+                            str(cols["high_margin"][i]),
+                            str(cols["commission_rate_micro"][i]),
+                            str(cols["commission_micro"][i]),
+                            str(cols["plan_version"][i]),
+                            cols["sale_time"][i],
+                            cols["local_date"][i],
+                            month,
+                            str(cols["weekday"][i]),
+                            str(cols["hour"][i]),
+                            tsv_string(keys[fi]),
+                            str(cols["line"][i]),
+                            rejection,
+                            tsv_array(cols["pair_partners"][i] or []),
+                        )
+                    )
+                )
+                if len(buf) >= rows_per_insert:
+                    flush()
+        flush()
+        yield pa.RecordBatch.from_pydict(
+            {"month": [k[0] for k in counts], "rejection": [k[1] for k in counts], "n": list(counts.values())},
+            schema=COUNT_SCHEMA,
+        )
+
+    return run
+
+
+# === The job
+
+
+def dedupe_and_pairs(sales: DataFrame) -> DataFrame:
+    """The processor's basket walk (processors/pipeline/basket-walk.ts) as windows over each
+    basket in arrival order: a product the basket already holds → ``duplicate``; an accepted line
+    with quantidade > 0 gets the sorted products with quantidade > 0 its basket held before."""
+    earlier = Window.partitionBy("basket_id").orderBy("file_idx", "line").rowsBetween(Window.unboundedPreceding, -1)
+    dup = F.coalesce(F.array_contains(F.collect_list("product_id").over(earlier), F.col("product_id")), F.lit(False))
+    with_dup = sales.withColumn("_dup", dup)
+    positive = F.when(~F.col("_dup") & (F.col("quantidade") > 0), F.col("product_id"))
+    partners = F.when(
+        ~F.col("_dup") & (F.col("quantidade") > 0), F.array_sort(F.collect_list("_positive").over(earlier))
+    ).otherwise(F.array().cast("array<string>"))
+    return (
+        with_dup.withColumn("_positive", positive)
+        .withColumn("pair_partners", partners)
+        .withColumn("rejection", F.when(F.col("_dup"), F.lit("duplicate")).otherwise(F.lit("")))
+        .drop("_dup", "_positive")
+    )
+
+
+def run(job: dict) -> dict:
+    t0 = time.time()
+    spark = build_session(job)
+    try:
+        return _run(spark, job, t0)
+    finally:
+        spark.stop()
+
+
+def _run(spark: SparkSession, job: dict, t0: float) -> dict:
+    bucket, prefix = job["s3"]["bucket"], job["prefix"]
+    listed = list_keys(spark, bucket, prefix)
+    keys = load_order(list(listed))
+    kinds = {i: (kind_of(k).kind if kind_of(k) else UNKNOWN_KIND) for i, k in enumerate(keys)}  # type: ignore[union-attr]
+    emit("files", count=len(keys), transactions=sum(1 for k in kinds.values() if k == "transactions"))
+    if not keys:
+        return {"files": 0, "rowsRead": 0, "transactionRows": 0, "acceptedByKind": {}, "deadLetters": {}, "months": {}, "ms": int((time.time() - t0) * 1000)}
+    index_of = {k: i for i, k in enumerate(keys)}
+    first = first_lines(spark, [listed[k] for k in keys])
+    headers = {i: header_ok(None if kinds[i] == UNKNOWN_KIND else _KIND[kinds[i]], first[i]) for i in kinds}
+
+    tx_idx = [i for i, k in kinds.items() if k == "transactions"]
+    ref_idx = [i for i, k in kinds.items() if k != "transactions"]
+
+    def lines_of(idx: list[int]) -> DataFrame:
+        return numbered_lines(spark, [listed[keys[i]] for i in idx], index_of)
+    deadletter_frames = []
+    dead: dict[str, int] = {}
+    ref_rows_read = 0
+    state = ReferenceState()
+    accepted_by_kind: dict[str, int] = {}
+    if ref_idx:
+        ref = (
+            lines_of(ref_idx)
+            .mapInArrow(judge_reference(job, kinds, headers), ddl(REF_SCHEMA))
+            .persist(StorageLevel.DISK_ONLY)
+        )
+        for r in ref.groupBy("file_idx", "reason").count().collect():
+            ref_rows_read += r["count"]
+            if r["reason"] is None:
+                accepted_by_kind[kinds[r["file_idx"]]] = accepted_by_kind.get(kinds[r["file_idx"]], 0) + r["count"]
+            else:
+                dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
+        records = ref.where(F.col("record").isNotNull()).select("file_idx", "line", "record").collect()
+        for r in sorted(records, key=lambda r: (r["file_idx"], r["line"])):
+            state.apply(kinds[r["file_idx"]], json.loads(r["record"]))
+        deadletter_frames.append(ref.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+        emit("reference", rows=ref_rows_read, employees=len(state.employees), stores=len(state.stores),
+             products=len(state.products), costProducts=len(state.costs))  # fmt: skip
+
+    months: dict[str, dict[str, int]] = {}
+    tx_rows_read = 0
+    if tx_idx:
+        plan = Plan.from_json(job["plan"])
+        sales = (
+            lines_of(tx_idx)
+            .mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA))
+            .persist(StorageLevel.DISK_ONLY)
+        )
+        for r in sales.groupBy("reason").count().collect():
+            tx_rows_read += r["count"]
+            if r["reason"] is None:
+                accepted_by_kind["transactions"] = r["count"]
+            else:
+                dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
+        deadletter_frames.append(sales.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+        emit("validated", transactionRows=tx_rows_read)
+        silver = dedupe_and_pairs(sales.where(F.col("reason").isNull()).drop("reason", "detail", "raw")).where(
+            F.col("month").between(job["fromMonth"], job["toMonth"])
+        )
+        counts = silver.mapInArrow(
+            write_silver(job["clickhouse"], keys, job.get("rowsPerInsert", 200_000)), ddl(COUNT_SCHEMA)
+        )
+        for r in counts.collect():
+            m = months.setdefault(r["month"], {"accepted": 0, "duplicate": 0})
+            m["accepted" if r["rejection"] == "" else r["rejection"]] += r["n"]
+        sales_accepted = sum(m["accepted"] + m["duplicate"] for m in months.values())
+        emit("silver", rows=sales_accepted, months=len(months))
+
+    if deadletter_frames and job.get("deadLetterPath"):
+        dl = deadletter_frames[0]
+        for f in deadletter_frames[1:]:
+            dl = dl.unionByName(f)
+        names = spark.createDataFrame([(i, k, kinds[i]) for i, k in enumerate(keys)], "file_idx int, source_file string, kind string")
+        dl = dl.join(F.broadcast(names), "file_idx").select(
+            "source_file", F.col("line").alias("source_line"), "kind", "reason", "detail", "raw"
+        )
+        dl.orderBy("source_file", "source_line").coalesce(1).write.mode("overwrite").json(job["deadLetterPath"])
+        emit("dead_letters", total=sum(dead.values()), path=job.get("deadLetterPath"))
+    return {
+        "files": len(keys),
+        "rowsRead": ref_rows_read + tx_rows_read,
+        "transactionRows": tx_rows_read,
+        "acceptedByKind": accepted_by_kind,
+        "deadLetters": dead,
+        "months": months,
+        "ms": int((time.time() - t0) * 1000),
+    }
+
+
+def main() -> None:
+    job = json.load(sys.stdin)
+    summary = run(job)
+    emit("summary", **summary)
+
+
+if __name__ == "__main__":
+    main()
