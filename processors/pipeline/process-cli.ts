@@ -18,6 +18,7 @@ import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { DEFAULT_PLAN, loadPlan } from "../domain/commission-plan.ts";
 import { startSalesProcessor } from "./sales-processor.ts";
+import { startReferenceSink } from "../reference-sink/reference-sink.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -55,14 +56,17 @@ async function main(): Promise<void> {
     },
   );
   log.info({ plan: `${plan.id}@${plan.version}` }, "processor.started");
+  // Reference rows → ref_* tables (read by the figures module), beside the sales.
+  const referenceSink = await startReferenceSink({ config, kafka: deps.kafka, serde: deps.serde, ch, log });
   const stop = async (): Promise<void> => {
     await processor.stop();
+    await referenceSink.stop();
     await ch.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
-  await processor.failed;
+  await Promise.race([processor.failed, referenceSink.failed]);
 }
 
 runMain(main);
