@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20]` — end to
+ * end: a generated chain's files in the bucket → connector → Kafka → processor → ClickHouse gold
+ * queryable, in lines/s; the connector's own share; the processor's peak RSS; and beside it a raw
+ * `clickhouse-client` CSV load of the same transaction lines (the local insert limit) as a ratio.
+ *
+ * Runs under its own topic prefix and ClickHouse database (dropped at the end). The processor is
+ * `npm run process` in a child process (so its RSS is its own), with the default feedback age
+ * (history gets no feedback events; see README "Processing").
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, readFileSync, openSync, closeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { connectorDeps } from "../connectors/s3-source/connector-deps.ts";
+import { S3SourceConnector } from "../connectors/s3-source/source.ts";
+import { generateDataset } from "../generator/generate-dataset.ts";
+import { createDirectorySink } from "../generator/sink.ts";
+import { createClickHouse, exec, queryRows } from "../lib/clickhouse/clickhouse-client.ts";
+import { ident, sql } from "../lib/clickhouse/sql.ts";
+import { loadConfig } from "../lib/config/config.ts";
+import { createLogger } from "../lib/log/logger.ts";
+import { REPO_ROOT } from "../lib/paths.ts";
+import { uploadDir } from "../lib/s3/upload-dir.ts";
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const LINES = arg("lines", 1_000_000);
+const STORES = arg("stores", 250);
+const SELLERS = arg("sellers-per-store", 20);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const tag = Date.now().toString(36);
+  const env = {
+    ...process.env,
+    KAFKA_TOPIC_PREFIX: `bench_${tag}.`,
+    CLICKHOUSE_DATABASE: `bench_proc_${tag}`,
+  };
+  const config = loadConfig(env);
+  const log = createLogger({ name: "bench", level: "error" });
+  const deps = connectorDeps(config, log);
+  const dir = mkdtempSync(join(tmpdir(), "vitrine-bench-process-"));
+  const prefix = `bench/process-${tag}/`;
+  const ch = createClickHouse(config.clickhouse, { database: null });
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    process.stdout.write(`generating ~${LINES} lines (${STORES} stores × ${SELLERS + 1} sellers) … `);
+    let t = Date.now();
+    await generateDataset(
+      {
+        seed: 3,
+        from: "2024-01",
+        to: "2024-12",
+        stores: STORES,
+        sellersPerStore: SELLERS,
+        products: 500,
+        lines: LINES,
+        dirtyRate: 0,
+      },
+      createDirectorySink(dir),
+    );
+    console.log(`${((Date.now() - t) / 1000).toFixed(1)} s`);
+    t = Date.now();
+    await uploadDir(deps.s3, config.s3.bucket, dir, prefix);
+    console.log(
+      `uploaded to s3://${config.s3.bucket}/${prefix} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
+
+    // The processor (applies the migrations into the bench database, then consumes).
+    child = spawn(
+      process.execPath,
+      ["--import", "tsx", resolve(REPO_ROOT, "processors/pipeline/process-cli.ts")],
+      {
+        cwd: REPO_ROOT,
+        env: { ...env, LOG_LEVEL: "info" },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    while (!out.includes("processor.started")) {
+      if (child.exitCode !== null) throw new Error(`processor exited: ${out}`);
+      await sleep(100);
+    }
+    let peakKb = 0;
+    const pid = child.pid!;
+    const sampler = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 200);
+
+    const t0 = Date.now();
+    const source = await S3SourceConnector.create(deps, `bench-${tag}`);
+    const summary = await source.replay({ prefix });
+    await source.close();
+    const tConnector = Date.now() - t0;
+    const lines = summary.files.filter((f) => f.kind === "transactions").reduce((a, f) => a + f.accepted, 0);
+
+    // Gold queryable: seller_month counts every line.
+    const db = createClickHouse(config.clickhouse);
+    for (;;) {
+      const [r] = await queryRows<{ n: string }>(
+        db,
+        sql`SELECT toString(countMerge(lines)) AS n FROM seller_month`,
+      );
+      if (Number(r?.n ?? 0) >= lines) break;
+      if (child.exitCode !== null) throw new Error("processor exited");
+      await sleep(100);
+    }
+    const tTotal = Date.now() - t0;
+    clearInterval(sampler);
+    await db.close();
+
+    // The local limit: clickhouse-client loading the same CSV lines into a plain table.
+    const files = readdirSync(dir).filter((n) => n.startsWith("transactions"));
+    spawnSync("clickhouse-client", [
+      "--database",
+      config.clickhouse.database,
+      "--query",
+      "CREATE TABLE raw_csv (data String, cod_vendedor String, cod_loja String, cod_transacao String, quantidade Int32, cod_prod String, preco String) ENGINE = MergeTree ORDER BY tuple()",
+    ]);
+    const tc = Date.now();
+    for (const f of files) {
+      const fd = openSync(join(dir, f), "r");
+      const r = spawnSync(
+        "clickhouse-client",
+        ["--database", config.clickhouse.database, "--query", "INSERT INTO raw_csv FORMAT CSVWithNames"],
+        { stdio: [fd, "inherit", "inherit"] },
+      );
+      closeSync(fd);
+      if (r.status !== 0) throw new Error(`clickhouse-client failed on ${f}`);
+    }
+    const tCsv = Date.now() - tc;
+
+    const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
+    console.log(`transaction lines                 ${lines}`);
+    console.log(
+      `connector (bucket → Kafka)        ${(tConnector / 1000).toFixed(1)} s  ${rate(lines, tConnector)} lines/s`,
+    );
+    console.log(
+      `end to end (bucket → gold)        ${(tTotal / 1000).toFixed(1)} s  ${rate(lines, tTotal)} lines/s`,
+    );
+    console.log(
+      `clickhouse-client CSV load         ${(tCsv / 1000).toFixed(1)} s  ${rate(lines, tCsv)} lines/s`,
+    );
+    console.log(`ratio end-to-end / CSV load       ${(tCsv / tTotal).toFixed(3)}`);
+    console.log(`processor peak RSS                ${Math.round(peakKb / 1024)} MB`);
+  } finally {
+    child?.kill("SIGTERM");
+    await exec(ch, sql`DROP DATABASE IF EXISTS ${ident(config.clickhouse.database)}`).catch(() => {});
+    await ch.close();
+    const admin = deps.kafka.admin();
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((n) => n.startsWith(deps.kafka.prefix));
+    if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => {});
+    await admin.disconnect();
+    deps.s3.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
