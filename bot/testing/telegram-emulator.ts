@@ -24,6 +24,8 @@ export interface ProxyState {
   readonly sendAttempts: number[];
 }
 
+export type ChatType = "private" | "group";
+
 export interface TelegramEmulator {
   readonly server: TelegramServer;
   /** Give this to grammY as `apiRoot`. */
@@ -35,10 +37,10 @@ export interface TelegramEmulator {
   next(chatId: number, n?: number, timeoutMs?: number): Promise<string[]>;
   /** Waits `ms` and returns how many unseen messages the chat got meanwhile (0 = quiet). */
   unseenAfter(chatId: number, ms: number): Promise<number>;
-  /** Sends a command (text starting with /) or a message from a private chat; returns the answer. */
-  ask(chatId: number, text: string): Promise<string>;
+  /** Sends a command (text starting with /) or a message from a chat; returns the answer. */
+  ask(chatId: number, text: string, type?: ChatType): Promise<string>;
   /** Sends without waiting for an answer. */
-  send(chatId: number, text: string): Promise<void>;
+  send(chatId: number, text: string, type?: ChatType): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -122,8 +124,8 @@ export async function startTelegramEmulator(token: string): Promise<TelegramEmul
       .map((m) => m.text);
   };
 
-  const send = async (chatId: number, text: string): Promise<void> => {
-    const c = server.getClient(token, { chatId, userId: chatId, firstName: "Teste" });
+  const send = async (chatId: number, text: string, type: ChatType = "private"): Promise<void> => {
+    const c = server.getClient(token, { chatId, userId: chatId, firstName: "Teste", type });
     if (text.startsWith("/")) await c.sendCommand(c.makeCommand(text));
     else await c.sendMessage(c.makeMessage(text));
   };
@@ -138,8 +140,8 @@ export async function startTelegramEmulator(token: string): Promise<TelegramEmul
       await sleep(ms);
       return messagesTo(chatId).length - (seen.get(chatId) ?? 0);
     },
-    async ask(chatId, text) {
-      await send(chatId, text);
+    async ask(chatId, text, type) {
+      await send(chatId, text, type);
       return (await next(chatId))[0] ?? "";
     },
     send,

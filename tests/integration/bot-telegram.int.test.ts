@@ -342,6 +342,13 @@ describe("Telegram bot", () => {
     }
   });
 
+  it("a group chat is refused, linked or not (personal figures stay private)", async () => {
+    expect(await tg.ask(-777, "/meta", "group")).toBe(
+      "Por privacidade, eu só funciono em conversa privada. Fale comigo diretamente.",
+    );
+    expect(await tg.unseenAfter(-777, 0)).toBe(0);
+  });
+
   it("links with a good code; refuses a used, expired, unknown code and an inactive employee", async () => {
     const { code } = await issueLinkCode(ch, { sellerId: "1001", issuedBy: "test" });
     expect(await ask(CHAT.ana, `/start ${code}`)).toMatch(/^Pronto, Ana! Este chat está vinculado/);
