@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { DateTime } from "luxon";
 import { signToken } from "../api/auth/tokens.ts";
 import { generateDataset } from "../generator/generate-dataset.ts";
@@ -160,9 +161,13 @@ async function ensureCurrentMonthTargets(
     const header = files.find((f) => f[0])?.[0];
     if (!header) continue;
     const col = header.findIndex((h) => h.trim() === k.monthCol);
-    const rows = files.flatMap((f) => f.slice(1)).filter((r) => r.length === header.length);
-    if (col < 0 || rows.some((r) => r[col] === current)) continue;
+    // Well-formed rows of months up to the current one (a dirty row such as "13/2026" is skipped).
     const monthKey = (m: string): string => `${m.slice(3)}-${m.slice(0, 2)}`;
+    const rows = files
+      .flatMap((f) => f.slice(1))
+      .filter((r) => r.length === header.length && /^(0[1-9]|1[0-2])\/\d{4}$/.test(r[col] ?? ""))
+      .filter((r) => monthKey(r[col] as string) <= monthKey(current));
+    if (col < 0 || rows.some((r) => r[col] === current)) continue;
     const last = rows
       .map((r) => r[col] as string)
       .sort((a, b) => monthKey(a).localeCompare(monthKey(b)))
@@ -171,7 +176,7 @@ async function ensureCurrentMonthTargets(
     const carried = rows
       .filter((r) => r[col] === last)
       .map((r) => r.map((v, i) => (i === col ? current : v)));
-    const body = [header, ...carried].map((r) => r.join(",")).join("\n") + "\n";
+    const body = stringify([header, ...carried]);
     const key = `incoming/demo/${k.file}_${monthKey(current)}.csv`;
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "text/csv" }));
     done.push(
