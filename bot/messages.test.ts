@@ -95,6 +95,14 @@ describe("salePing", () => {
     ]);
   });
 
+  it("gives only the total for many merged sales", () => {
+    const many = Array.from({ length: 7 }, () => event({ revenue: "0.10", earned: "0.01" }));
+    expect(msg.salePing(many).split("\n").slice(0, 2)).toEqual([
+      R("💰 7 vendas somando R$ 0,70"),
+      R("Você ganhou R$ 0,07 com elas."),
+    ]);
+  });
+
   it("says a return is a return, and a missing target", () => {
     const text = msg.salePing([
       event({ quantidade: -1, revenue: "-59.90", earned: "-1.80", month_target: null, attainment: null }),

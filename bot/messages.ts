@@ -114,6 +114,9 @@ const vezes = (n: number): string => `${n} ${n === 1 ? "vez" : "vezes"}`;
 
 const product = (e: SaleFeedback): string => e.product_name || `produto ${e.product_id}`;
 
+/** Merged pings list each sale's value up to this many sales, then only the total. */
+export const LISTED_SALES = 6;
+
 /**
  * The ping for one sale line, or for several pending ones merged ("3 vendas: …"): their values,
  * what they earned together, and the month figures after the last one.
@@ -134,7 +137,9 @@ export function salePing(events: readonly SaleFeedback[]): string {
   } else {
     const total = brlCents(sumCents(events.map((e) => e.revenue)));
     lines.push(
-      `💰 ${events.length} vendas: ${events.map((e) => brl(e.revenue)).join(" + ")} = ${total}`,
+      events.length <= LISTED_SALES
+        ? `💰 ${events.length} vendas: ${events.map((e) => brl(e.revenue)).join(" + ")} = ${total}`
+        : `💰 ${events.length} vendas somando ${total}`,
       `Você ganhou ${brlCents(sumCents(events.map((e) => e.earned)))} com elas.`,
     );
   }

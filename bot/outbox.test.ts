@@ -122,6 +122,22 @@ describe("Outbox", () => {
     expect(sent.map((s) => [s.at, s.text])).toEqual([[6000, "z"]]);
   });
 
+  it("keeps at most maxPendingPerChat messages per chat, dropping the oldest pings", async () => {
+    const sent: string[] = [];
+    const outbox = new Outbox<number>({
+      send: async (_chat, text) => {
+        sent.push(text);
+      },
+      render: (pings) => pings.join("+"),
+      maxPendingPerChat: 3,
+    });
+    outbox.text(1, "a"); // goes at once
+    for (let i = 1; i <= 6; i++) outbox.ping(1, i);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(sent).toEqual(["a", "4+5+6"]);
+    expect(outbox.stats.dropped).toBe(3);
+  });
+
   it("classifies Telegram errors", () => {
     expect(classifyTelegramError(tooMany(4))).toEqual({ retryAfterMs: 4000 });
     expect(classifyTelegramError(new Error("x"))).toBe("transient");

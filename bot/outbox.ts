@@ -56,6 +56,8 @@ export interface OutboxOptions<P> {
   readonly maxAttempts?: number;
   /** Most pings merged into one message (Telegram caps a message at 4096 characters). */
   readonly maxMerged?: number;
+  /** Most messages waiting per chat (memory stays bounded while Telegram is away); the oldest ping goes first. */
+  readonly maxPendingPerChat?: number;
   readonly classify?: (err: unknown) => SendFailure;
   readonly log?: Logger;
   readonly now?: () => number;
@@ -88,6 +90,7 @@ export class Outbox<P> {
   private readonly perSecond: number;
   private readonly maxAttempts: number;
   private readonly maxMerged: number;
+  private readonly maxPending: number;
   private readonly classify: (err: unknown) => SendFailure;
   private readonly now: () => number;
 
@@ -96,6 +99,7 @@ export class Outbox<P> {
     this.perSecond = opts.maxPerSecond ?? 30;
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.maxMerged = opts.maxMerged ?? 25;
+    this.maxPending = opts.maxPendingPerChat ?? 500;
     this.classify = opts.classify ?? classifyTelegramError;
     this.now = opts.now ?? Date.now;
   }
@@ -147,6 +151,11 @@ export class Outbox<P> {
       this.chats.set(chatId, st);
     }
     st.queue.push(item);
+    if (st.queue.length > this.maxPending) {
+      const oldest = st.queue.findIndex((i) => i.kind === "ping");
+      st.queue.splice(oldest >= 0 ? oldest : 0, 1);
+      this.stats.dropped++;
+    }
     this.pump();
   }
 
