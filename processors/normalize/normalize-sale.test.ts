@@ -1,7 +1,8 @@
 import { TestScheduler } from "rxjs/testing";
 import { describe, expect, it } from "vitest";
 import type { RawTransaction } from "../../schemas/raw-records.ts";
-import { normalizeSale, normalizeSales } from "./normalize-sale.ts";
+import { DateTime } from "luxon";
+import { normalizeSale, normalizeSales, saleTime } from "./normalize-sale.ts";
 
 const raw = (data: string, quantidade = 2, preco = "59.90"): RawTransaction => ({
   data,
@@ -52,5 +53,54 @@ describe("normalizeSales operator (marbles)", () => {
       const out = cold("-a-b|", { a, b }).pipe(normalizeSales(SP));
       expectObservable(out).toBe("-x-y|", { x: normalizeSale(a, SP), y: normalizeSale(b, SP) });
     });
+  });
+});
+
+describe("saleTime fast path", () => {
+  const viaLuxon = (data: string, zone: string) => {
+    const [d, t = "00:00:00"] = data.split(" ");
+    const [y, mo, day] = d!.split("-").map(Number);
+    const [h, mi, s] = t.split(":").map(Number);
+    const dt = DateTime.fromObject({ year: y, month: mo, day, hour: h, minute: mi, second: s }, { zone });
+    return {
+      instantMs: dt.toMillis(),
+      localDate: dt.toISODate(),
+      month: dt.toFormat("yyyy-MM"),
+      weekday: dt.weekday,
+      hour: dt.hour,
+    };
+  };
+  it(
+    "agrees with luxon on every hour around São Paulo's daylight-saving changes and elsewhere",
+    { timeout: 30_000 },
+    () => {
+      const days = [
+        "2018-11-03",
+        "2018-11-04",
+        "2018-11-05",
+        "2018-02-17",
+        "2018-02-18",
+        "2019-02-16",
+        "2019-02-17",
+      ];
+      const times: string[] = [];
+      for (const d of days)
+        for (let h = 0; h < 24; h++)
+          for (const m of ["00:00", "29:59", "59:59"]) times.push(`${d} ${String(h).padStart(2, "0")}:${m}`);
+      for (let i = 0; i < 400; i++) {
+        const ms = Date.UTC(2000, 0, 1) + Math.floor(((i * 7919) % 10_000) * 86_400_000 * 0.9);
+        times.push(new Date(ms).toISOString().slice(0, 19).replace("T", " "));
+      }
+      const mismatches: string[] = [];
+      for (const zone of [SP, "Europe/Berlin"])
+        for (const t of times)
+          if (JSON.stringify(saleTime(t, zone)) !== JSON.stringify(viaLuxon(t, zone)))
+            mismatches.push(`${t} ${zone}`);
+      expect(mismatches).toEqual([]);
+    },
+  );
+  it("leaves dates without a time and invalid wall clocks to luxon", () => {
+    expect(saleTime("2024-05-10", SP).instantMs).toBe(Date.UTC(2024, 4, 10, 3, 0, 0));
+    expect(() => saleTime("2024-02-30 10:00:00", SP)).toThrow(/unparsable/);
   });
 });
