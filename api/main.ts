@@ -28,6 +28,8 @@ import { buildServer } from "./server.ts";
 
 /** How stale a REST figure may be (the socket pushes every sale as it happens). */
 const FIGURES_CACHE_MS = 1000;
+/** … and may be served stale this much longer while one query refreshes it. */
+const FIGURES_STALE_MS = 4000;
 /** Ingest status reads the connector's checkpoint topic: at most once per this many ms. */
 const INGEST_STATUS_CACHE_MS = 5000;
 
@@ -77,7 +79,10 @@ async function main(): Promise<void> {
     },
     api: {
       jwtSecret: config.api.jwtSecret,
-      figures: cachedFigures(createFigures({ ch, plan: DEFAULT_PLAN }), { ttlMs: FIGURES_CACHE_MS }),
+      figures: cachedFigures(createFigures({ ch, plan: DEFAULT_PLAN }), {
+        ttlMs: FIGURES_CACHE_MS,
+        staleMs: FIGURES_STALE_MS,
+      }),
       audit,
       tz: config.tzBusiness,
       ingestStatus: () => {

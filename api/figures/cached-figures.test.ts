@@ -54,3 +54,23 @@ describe("cached figures", () => {
     expect(c.calls()).toBe(100); // the latest entries survive the sweep
   });
 });
+
+describe("cached figures, stale while revalidating", () => {
+  it("serves the stale answer while one refresh runs, then the new one; never beyond ttl + stale", async () => {
+    let now = 0;
+    const c = counting();
+    const f = cachedFigures(c.inner, { ttlMs: 1000, staleMs: 2000, now: () => now });
+    const q = { sellerId: "1", month: "2024-05" };
+    const first = (await f.sellerSummary(q)) as unknown as { call: number };
+    expect(first.call).toBe(1);
+    now = 1500; // stale: served at once, one refresh starts
+    const [a, b] = await Promise.all([f.sellerSummary(q), f.sellerSummary(q)]);
+    expect(a).toBe(first);
+    expect(b).toBe(first);
+    expect(c.calls()).toBe(2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(((await f.sellerSummary(q)) as unknown as { call: number }).call).toBe(2);
+    now = 1500 + 3000; // beyond ttl + stale of the refreshed answer: waits for a new query
+    expect(((await f.sellerSummary(q)) as unknown as { call: number }).call).toBe(3);
+  });
+});
