@@ -20,7 +20,7 @@ export interface FeedbackConsumerOptions {
   readonly kafka: KafkaFactory;
   readonly serde: AvroSerde;
   readonly log: Logger;
-  readonly onEvent: (event: SaleFeedback) => void;
+  readonly onEvent: (event: SaleFeedback) => unknown;
   readonly maxAgeMs?: number;
   /** Consumer group before scoping (default `vitrine-bot`). */
   readonly groupId?: string;
@@ -64,7 +64,7 @@ export async function startFeedbackConsumer(o: FeedbackConsumerOptions): Promise
         return;
       }
       counts.delivered++;
-      o.onEvent(event);
+      await o.onEvent(event);
     },
   });
   return {

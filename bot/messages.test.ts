@@ -95,6 +95,16 @@ describe("salePing", () => {
     ]);
   });
 
+  it("tells a manager the sale counts for the store, without commission lines", () => {
+    const text = msg.salePing([event({ earned: "0.00", month_commission: "0.00" })], { manager: true });
+    expect(text).toBe(
+      R(
+        "💰 Venda de R$ 119,80 — 2× Batom Matte\n" +
+          "Gerentes não recebem comissão: suas vendas (R$ 26.250,00 no mês) contam para a loja.",
+      ),
+    );
+  });
+
   it("gives only the total for many merged sales", () => {
     const many = Array.from({ length: 7 }, () => event({ revenue: "0.10", earned: "0.01" }));
     expect(msg.salePing(many).split("\n").slice(0, 2)).toEqual([

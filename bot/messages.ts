@@ -122,8 +122,9 @@ export const LISTED_SALES = 6;
  * what they earned together, and the month figures after the last one.
  *
  * @param events one seller's events, oldest first (at least one)
+ * @param opts.manager the seller is a manager: no commission lines, the sale counts for the store
  */
-export function salePing(events: readonly SaleFeedback[]): string {
+export function salePing(events: readonly SaleFeedback[], opts: { manager?: boolean } = {}): string {
   const last = events[events.length - 1];
   if (!last) throw new Error("salePing needs at least one event");
   const lines: string[] = [];
@@ -132,7 +133,7 @@ export function salePing(events: readonly SaleFeedback[]): string {
       last.quantidade < 0
         ? `↩️ Devolução de ${brl(last.revenue)} — ${-last.quantidade}× ${product(last)}`
         : `💰 Venda de ${brl(last.revenue)} — ${last.quantidade}× ${product(last)}`,
-      `Você ganhou ${brl(last.earned)} com ela.`,
+      ...(opts.manager ? [] : [`Você ganhou ${brl(last.earned)} com ela.`]),
     );
   } else {
     const total = brlCents(sumCents(events.map((e) => e.revenue)));
@@ -140,8 +141,14 @@ export function salePing(events: readonly SaleFeedback[]): string {
       events.length <= LISTED_SALES
         ? `💰 ${events.length} vendas: ${events.map((e) => brl(e.revenue)).join(" + ")} = ${total}`
         : `💰 ${events.length} vendas somando ${total}`,
-      `Você ganhou ${brlCents(sumCents(events.map((e) => e.earned)))} com elas.`,
+      ...(opts.manager ? [] : [`Você ganhou ${brlCents(sumCents(events.map((e) => e.earned)))} com elas.`]),
     );
+  }
+  if (opts.manager) {
+    lines.push(
+      `Gerentes não recebem comissão: suas vendas (${brl(last.month_revenue)} no mês) contam para a loja.`,
+    );
+    return lines.join("\n");
   }
   lines.push(...monthLines(last));
   const crossed = events.filter((e) => e.crossed_tier);

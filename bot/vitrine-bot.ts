@@ -46,14 +46,14 @@ export interface VitrineBotOptions {
 
 export interface VitrineBot {
   readonly bot: Bot;
-  readonly outbox: Outbox<SaleFeedback>;
+  readonly outbox: Outbox<Ping>;
   readonly links: LinkStore;
   /** Loads the links and the bot's identity. */
   init(): Promise<void>;
   /** Long polling until `stop()`. */
   startPolling(): void;
-  /** Queues the ping of a sale for every chat linked to its seller; returns how many chats. */
-  onFeedback(event: SaleFeedback): number;
+  /** Queues the ping of a sale for every chat linked to its seller; resolves to how many chats. */
+  onFeedback(event: SaleFeedback): Promise<number>;
   /** Sends the daily report to every linked, active manager; returns how many were queued. */
   sendDailyReports(at: Date): Promise<number>;
   stop(): Promise<void>;
@@ -62,6 +62,15 @@ export interface VitrineBot {
 const ACTIVE = "ativo";
 const MANAGER = "gerente";
 const START = /^\/start(?:@\w+)?(?:\s+(.*))?$/s;
+
+/** A queued sale ping: the event and whether its seller is a manager (who earns no commission). */
+export interface Ping {
+  readonly event: SaleFeedback;
+  readonly manager: boolean;
+}
+
+/** How long a seller's role is trusted before it is read again. */
+const ROLE_TTL_MS = 10 * 60_000;
 
 interface Who {
   readonly chatId: number;
@@ -77,18 +86,32 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
   const listSize = o.listSize ?? 5;
   const bot = new Bot(o.token, { client: { apiRoot: o.apiRoot } });
   const links = new LinkStore(o.ch);
-  const outbox = new Outbox<SaleFeedback>({
+  const outbox = new Outbox<Ping>({
     ...o.outbox,
     send: async (chatId, text) => {
       await bot.api.sendMessage(chatId, text);
     },
-    render: msg.salePing,
+    render: (pings) =>
+      msg.salePing(
+        pings.map((p) => p.event),
+        { manager: pings[pings.length - 1]?.manager ?? false },
+      ),
     log,
   });
   const hashOf = (chatId: number): string => chatHash(chatId, o.secret);
   const say = (chatId: number, text: string): void => outbox.text(chatId, text);
   const month = (): string => businessMonth(now(), o.tz);
   const today = (): string => businessDate(now(), o.tz);
+
+  const roles = new Map<string, { role: string | undefined; at: number }>();
+  /** The seller's role, cached (pings must not query per sale); a failed read counts as unknown. */
+  const roleOf = async (sellerId: string): Promise<string | undefined> => {
+    const cached = roles.get(sellerId);
+    if (cached && Date.now() - cached.at < ROLE_TTL_MS) return cached.role;
+    const e = await o.figures.employee(sellerId).catch(() => undefined);
+    roles.set(sellerId, { role: e?.role, at: Date.now() });
+    return e?.role;
+  };
 
   const who = async (chatId: number): Promise<Who | undefined> => {
     const sellerId = links.sellerOf(chatId);
@@ -287,9 +310,11 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
       polling = bot.start({ onStart: () => log.info({ links: links.all().length }, "bot.polling") });
       polling.catch((err: unknown) => log.error({ err: (err as Error).message }, "bot.polling.failed"));
     },
-    onFeedback(event) {
+    async onFeedback(event) {
       const chats = links.chatsOf(event.seller_id);
-      for (const chatId of chats) outbox.ping(chatId, event);
+      if (chats.length === 0) return 0;
+      const manager = (await roleOf(event.seller_id)) === MANAGER;
+      for (const chatId of chats) outbox.ping(chatId, { event, manager });
       return chats.length;
     },
     sendDailyReports,

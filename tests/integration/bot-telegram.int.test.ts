@@ -475,6 +475,15 @@ describe("Telegram bot", () => {
       "Ranking da equipe:",
       `1. Ana Souza — ${ana.revenue} (21% da meta) · comissão ${ana.commission}`,
     ]);
+    await produce([
+      feedbackEvent({ seller_id: "2001", revenue: "45.00", earned: "0.00", month_commission: "0.00" }),
+    ]);
+    expect((await next(CHAT.carla))[0]).toBe(
+      NBSP(
+        "💰 Venda de R$ 45,00 — 1× Batom Matte\n" +
+          "Gerentes não recebem comissão: suas vendas (R$ 260,00 no mês) contam para a loja.",
+      ),
+    );
     const audited = await queryRows<{ n: string }>(
       ch,
       sql`SELECT count() AS n FROM audit_log WHERE action IN ('bot.team', 'bot.daily_report') AND actor_role = 'manager'`,
