@@ -30,6 +30,10 @@ const TOKEN_KEY = "vitrine.token";
 const FEED_MAX = 40;
 const PAIRS_SHOWN = 6;
 const REFRESH_AFTER_SALE_MS = 2500;
+/** A second read after a refresh, past the API's stale-while-revalidate window. */
+const SETTLE_REFRESH_MS = 6000;
+/** Other stores' sales move the ranking without reaching this socket: re-read it this often. */
+const PERIODIC_REFRESH_MS = 30_000;
 
 const $ = (id) => document.getElementById(id);
 const show = (id, visible = true) => {
@@ -56,6 +60,7 @@ function showLogin(errorText = "") {
 function logout(reason = "") {
   if (s?.socket) s.socket.close();
   clearTimeout(s?.refreshTimer);
+  clearInterval(s?.periodicTimer);
   s = null;
   sessionStorage.removeItem(TOKEN_KEY);
   showLogin(reason);
@@ -93,6 +98,8 @@ async function login(token) {
     rankingChart: createRankingChart($("ranking-chart")),
     minutesChart: createMinutesChart($("minutes-chart")),
     refreshTimer: undefined,
+    settlePending: false,
+    periodicTimer: undefined,
     socket: undefined,
     wasLive: false,
   };
@@ -105,7 +112,9 @@ async function login(token) {
   show("team-card", s.role !== "seller");
   show("store-picker-label", s.role === "admin");
   await loadAll();
+  if (!s) return; // logged out meanwhile
   connectLive();
+  s.periodicTimer = setInterval(() => void refreshAggregates(), PERIODIC_REFRESH_MS);
 }
 
 function whoText(who) {
@@ -176,7 +185,7 @@ async function loadAll() {
   // Ranking and chart.
   if (rankingBody instanceof Error) fill("ranking-body", message(explainError(rankingBody), "problem"));
   else fill("ranking-body", rankingTable(ranking, s.storeId));
-  s.rankingChart.update(ranking, s.storeId);
+  showRankingHint(s.rankingChart.update(ranking, s.storeId));
 
   // Store vs network.
   let store;
@@ -197,6 +206,13 @@ async function loadAll() {
   show("banner", Boolean(noSales));
 
   await Promise.all([loadTeam(), loadProducts()]);
+}
+
+function showRankingHint(kind) {
+  $("ranking-hint").textContent =
+    kind === "revenue"
+      ? "Faturamento do mês de cada loja (nenhuma loja tem meta neste mês); a sua em destaque."
+      : "% da meta do mês de cada loja; a sua em destaque.";
 }
 
 function pickStore(ranking) {
@@ -251,29 +267,46 @@ async function loadProducts() {
 
 const renderPairs = () => fill("pairs-body", pairsList(topPairs(s.pairs, PAIRS_SHOWN)));
 
-/** Refreshes the aggregates a sale changed (store, network, ranking), at most once per interval. */
-function scheduleRefresh() {
+/**
+ * Refreshes the aggregates a sale changed (store, network, ranking): once, shortly after a burst
+ * of sales, then once more a few seconds later — the API serves a just-expired cached figure while
+ * it re-reads it (stale-while-revalidate), so the first answer may predate the sale.
+ */
+function scheduleRefresh(delayMs = REFRESH_AFTER_SALE_MS) {
+  if (!s) return;
+  s.settlePending = true;
   if (s.refreshTimer) return;
-  s.refreshTimer = setTimeout(async () => {
-    s.refreshTimer = undefined;
-    if (!s) return;
-    const m = monthQuery();
-    const [network, rankingBody, store] = await Promise.all([
-      s.api.get("/api/network/summary", m).catch(() => undefined),
-      s.api.get("/api/stores/ranking", m).catch(() => undefined),
-      s.storeId
-        ? s.api.get(`/api/stores/${encodeURIComponent(s.storeId)}/summary`, m).catch(() => undefined)
-        : undefined,
-    ]);
-    if (!s) return;
-    if (rankingBody) {
-      const ranking = listOf(rankingBody, "stores", "ranking");
-      fill("ranking-body", rankingTable(ranking, s.storeId));
-      s.rankingChart.update(ranking, s.storeId);
-    }
-    if (network || store) fill("store-body", storeVsNetwork(store, network));
-    if (network && network.revenue !== "0.00") show("banner", false);
-  }, REFRESH_AFTER_SALE_MS);
+  s.refreshTimer = setTimeout(() => void refreshAggregates(), delayMs);
+}
+
+async function refreshAggregates() {
+  const session = s;
+  if (!session) return;
+  clearTimeout(session.refreshTimer);
+  session.refreshTimer = undefined;
+  const settle = session.settlePending;
+  session.settlePending = false;
+  const m = monthQuery();
+  const [network, rankingBody, store] = await Promise.all([
+    session.api.get("/api/network/summary", m).catch(() => undefined),
+    session.api.get("/api/stores/ranking", m).catch(() => undefined),
+    session.storeId
+      ? session.api
+          .get(`/api/stores/${encodeURIComponent(session.storeId)}/summary`, m)
+          .catch(() => undefined)
+      : undefined,
+  ]);
+  if (s !== session) return;
+  if (rankingBody) {
+    const ranking = listOf(rankingBody, "stores", "ranking");
+    fill("ranking-body", rankingTable(ranking, s.storeId));
+    showRankingHint(s.rankingChart.update(ranking, s.storeId));
+  }
+  if (network || store) fill("store-body", storeVsNetwork(store, network));
+  if (network && network.revenue !== "0.00") show("banner", false);
+  if (settle && !s.refreshTimer) {
+    s.refreshTimer = setTimeout(() => void refreshAggregates(), SETTLE_REFRESH_MS);
+  }
 }
 
 // === Live
@@ -301,7 +334,8 @@ function onLiveStatus(st) {
   if (st.status === "live") {
     text.textContent = "ao vivo";
     // Back after a drop: read again what happened meanwhile.
-    if (s?.wasLive) void loadAll();
+    // (twice: the first answers may be the API's stale-while-revalidate cache)
+    if (s?.wasLive) void loadAll().then(() => setTimeout(() => void loadAll(), SETTLE_REFRESH_MS));
     if (s) s.wasLive = true;
   } else if (st.status === "connecting") text.textContent = "conectando…";
   else if (st.status === "reconnecting")

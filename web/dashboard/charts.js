@@ -18,10 +18,14 @@ const baseOptions = () => ({
   plugins: { legend: { display: false } },
 });
 
-/** Stores' attainment (% of target), own store highlighted; lines at 100 % and 120 %. */
+/**
+ * The network's stores: % of target (own store highlighted, lines at 100 % and 120 %), or month
+ * revenue when no store has a target that month.
+ */
 export function createRankingChart(canvas) {
   const Chart = ChartJs();
   if (!Chart) return { update() {} };
+  let byRevenue = false;
   const chart = new Chart(canvas, {
     type: "bar",
     data: { labels: [], datasets: [{ data: [], backgroundColor: [], borderRadius: 4 }] },
@@ -30,10 +34,12 @@ export function createRankingChart(canvas) {
       scales: {
         y: {
           beginAtZero: true,
-          suggestedMax: 130,
-          ticks: { callback: (v) => `${v}%` },
+          ticks: {
+            callback: (v) => (byRevenue ? `R$ ${Number(v).toLocaleString("pt-BR")}` : `${v}%`),
+          },
           grid: {
-            color: (ctx) => (ctx.tick.value === 100 || ctx.tick.value === 120 ? "#2b1d2e66" : "#0000000f"),
+            color: (ctx) =>
+              !byRevenue && (ctx.tick.value === 100 || ctx.tick.value === 120) ? "#2b1d2e66" : "#0000000f",
           },
         },
         x: { grid: { display: false } },
@@ -52,11 +58,14 @@ export function createRankingChart(canvas) {
     },
   });
   return {
+    /** @returns "attainment" or "revenue": what the bars show */
     update(stores, mine) {
+      byRevenue = !stores.some((s) => s.attainment !== null && s.attainment !== undefined);
       chart.$stores = stores;
+      chart.options.scales.y.suggestedMax = byRevenue ? undefined : 130;
       chart.data.labels = stores.map((s) => s.storeId);
       chart.data.datasets[0].data = stores.map((s) =>
-        s.attainment === null ? 0 : Number(s.attainment) * 100,
+        byRevenue ? Number(s.revenue) : s.attainment === null ? 0 : Number(s.attainment) * 100,
       );
       chart.data.datasets[0].backgroundColor = stores.map((s) => {
         if (s.storeId === mine) return BRAND;
@@ -64,6 +73,11 @@ export function createRankingChart(canvas) {
         return a >= 1.2 ? TIER_150 : a >= 1 ? TIER_125 : MUTED;
       });
       chart.update();
+      canvas.setAttribute(
+        "aria-label",
+        byRevenue ? "Faturamento do mês de cada loja" : "Porcentagem da meta de cada loja",
+      );
+      return byRevenue ? "revenue" : "attainment";
     },
   };
 }
