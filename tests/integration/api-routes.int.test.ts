@@ -599,6 +599,33 @@ describe("every /api route: 401, 403, 400", () => {
       });
   }
 
+  it("OpenAPI at /docs documents every route with the bearer scheme", async () => {
+    const doc = (await get("/docs/json")).json<{
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>();
+    for (const p of [
+      "/api/sellers/{id}/summary",
+      "/api/stores/{id}/summary",
+      "/api/stores/ranking",
+      "/api/stores/{id}/sellers",
+      "/api/stores/{id}/staffing",
+      "/api/stores/{id}/stock-alerts",
+      "/api/network/summary",
+      "/api/products/{id}/complements",
+      "/api/products/top-margin",
+      "/api/products/promotions",
+      "/api/ingest/status",
+      "/api/me",
+      "/api/telegram/link-codes",
+    ])
+      expect(Object.keys(doc.paths)).toContain(p);
+    expect(doc.components.securitySchemes).toHaveProperty("bearer");
+    const ui = await get("/docs/");
+    expect(ui.statusCode).toBe(200);
+    expect(ui.body).toContain("swagger");
+  });
+
   it("an unknown route is a 404 with a code", async () => {
     const res = await get("/api/nope", tokens.admin);
     expect(res.statusCode).toBe(404);
