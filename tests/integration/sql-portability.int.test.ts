@@ -1,7 +1,8 @@
 /**
  * SQL portability: every migration applies on ClickHouse 18.16 (the local server) and on current
  * ClickHouse (chdb-core 26.x, embedded), and a materialized-view-fed gold query gives the same
- * figures on both for the same silver rows. Later gold views join this check.
+ * figures on both for the same silver rows. Tables and views have the same columns and types on both,
+ * and applying every statement twice changes nothing (a half-applied migration re-runs safely).
  */
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,6 +30,8 @@ const ROWS = Array.from({ length: 500 }, (_, i) => ({
   month: i % 3 === 0 ? "2024-05" : "2024-06",
   revenue_cents: ((i * 7919) % 20_000) - 1_000,
 }));
+const COLUMNS =
+  "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table != 'schema_migrations' ORDER BY table, name";
 const GOLD_QUERY =
   "SELECT seller, month, toString(sum(revenue_cents)) AS revenue_cents, toString(sum(lines)) AS lines FROM gold GROUP BY seller, month ORDER BY seller, month";
 
@@ -45,10 +48,17 @@ describe("SQL portability (18.16 and current ClickHouse)", () => {
       dir: resolve(REPO_ROOT, "sql/migrations"),
     });
     expect(applied.applied.length).toBe(files.length);
+    // Every statement twice: a half-applied migration re-runs safely (idempotent statements;
+    // an existing ADD COLUMN is skipped by the runner, as 18.16 has no IF NOT EXISTS for it).
+    const all = files.flatMap((f) => f.statements);
+    const again = all.filter((s) => !/^ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN\s/i.test(s));
     const current = await runOnChdb({
       database,
-      statements: files.flatMap((f) => f.statements),
-      queries: { tables: "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name" },
+      statements: [...all, ...again],
+      queries: {
+        tables: "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name",
+        columns: COLUMNS,
+      },
     });
     expect(current.version).toMatch(/^26\./);
     const ch = createClickHouse({ ...config.clickhouse, database });
@@ -58,8 +68,12 @@ describe("SQL portability (18.16 and current ClickHouse)", () => {
         "SELECT name FROM system.tables WHERE database = currentDatabase() AND name != 'schema_migrations' ORDER BY name",
       ),
     );
+    const oldColumns = await queryRows<Record<string, string>>(ch, raw(COLUMNS));
     await ch.close();
     expect(current.results.tables?.map((t) => t.name)).toEqual(old.map((t) => t.name));
+    // Same columns with the same types, views included (what analysts and the figures read).
+    expect(oldColumns.length).toBeGreaterThan(100);
+    expect(current.results.columns).toEqual(oldColumns);
   });
 
   it("gives the same gold figures from the same silver rows", { timeout: 180_000 }, async () => {
