@@ -28,6 +28,7 @@ from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
 from .clickhouse_http import insert_tsv, tsv_array, tsv_string
+from .fast_path import fast_accept
 from .file_kinds import FILE_KINDS, UNKNOWN_KIND, ValidationContext, kind_of, load_order
 from .judge import header_ok, judge_line
 from .local_time import LocalTime
@@ -232,6 +233,18 @@ def judge_sales(job: dict, headers: dict[int, bool], state: ReferenceState, plan
             idx, line, value = (batch.column(i).to_pylist() for i in range(3))
             out: dict[str, list] = {f.name: [] for f in TX_SCHEMA}
             for fi, ln, text in zip(idx, line, value):
+                fast = fast_accept(text[:-1] if text.endswith("\r") else text, tz, ctx.now_ms) if ln > 1 and headers[fi] else None
+                if fast is not None:
+                    record, ms, cents = fast
+                    s = silver_fields(record, tz, state, plan, ms, cents)
+                    out["file_idx"].append(fi)
+                    out["line"].append(ln)
+                    out["reason"].append(None)
+                    out["detail"].append(None)
+                    out["raw"].append(None)
+                    for n in names:
+                        out[n].append(s[n])
+                    continue
                 v = judge_line(tx, headers[fi], ln, text, ctx)
                 if v is None:
                     continue

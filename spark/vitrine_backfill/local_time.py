@@ -38,6 +38,7 @@ class LocalTime:
         # luxon starts every conversion from the zone's offset at the current time.
         self._provisional = self.offset_min(now)
         self._hour_cache: dict[tuple[int, int, int, int], int | None] = {}
+        self._parts_cache: dict[int, tuple[str, str, int, int]] = {}
         #: 2000-01-01 00:00 local as the connector computes it: the earliest accepted sale.
         self.earliest_ms = self.connector_epoch_ms(2000, 1, 1, 0, 0, 0)
 
@@ -88,13 +89,31 @@ class LocalTime:
         return utc_ms(1900 + y if 0 <= y <= 99 else y, mo, d, h, mi, s) - offset * 60_000
 
     def local_parts(self, ms: int) -> tuple[str, str, int, int]:
-        """(local date YYYY-MM-DD, month YYYY-MM, ISO weekday 1–7, hour) of an instant."""
-        dt = datetime.fromtimestamp(ms // 1000, self.zone)
-        date = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}"
-        return date, date[:7], dt.isoweekday(), dt.hour
+        """(local date YYYY-MM-DD, month YYYY-MM, ISO weekday 1–7, hour) of an instant. Cached per
+        quarter hour of UTC (every zone offset is a multiple of 15 minutes)."""
+        key = ms // 900_000
+        hit = self._parts_cache.get(key)
+        if hit is None:
+            dt = datetime.fromtimestamp(ms // 1000, self.zone)
+            date = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}"
+            hit = (date, date[:7], dt.isoweekday(), dt.hour)
+            if len(self._parts_cache) > 100_000:
+                self._parts_cache.clear()
+            self._parts_cache[key] = hit
+        return hit
+
+
+_MINUTES: dict[int, str] = {}
 
 
 def utc_text(ms: int) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in UTC (ClickHouse DateTime text), seconds truncated like the stream."""
-    dt = datetime.fromtimestamp(ms // 1000, timezone.utc)
-    return dt.strftime("%Y-%m-%d %H:%M:%S")
+    seconds = ms // 1000
+    minute = seconds // 60
+    head = _MINUTES.get(minute)
+    if head is None:
+        head = datetime.fromtimestamp(minute * 60, timezone.utc).strftime("%Y-%m-%d %H:%M")
+        if len(_MINUTES) > 100_000:
+            _MINUTES.clear()
+        _MINUTES[minute] = head
+    return f"{head}:{seconds % 60:02d}"

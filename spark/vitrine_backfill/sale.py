@@ -60,6 +60,19 @@ class ReferenceState:
         elif kind == "sku_cost":
             self.costs.setdefault(row["cod_prod"], []).append((row["data_inicio"], row["data_fim"], row["custo"], self.seq))
 
+    def cost_cents_at(self, product: str, date: str) -> int | None:
+        """cost_at in cents, cached per (product, date)."""
+        key = (product, date)
+        cache = self.__dict__.setdefault("_cost_cache", {})
+        if key in cache:
+            return cache[key]
+        cost = self.cost_at(product, date)
+        value = None if cost is None else cents_of(cost)
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[key] = value
+        return value
+
     def cost_at(self, product: str, date: str) -> str | None:
         best: tuple[str, str | None, str, int] | None = None
         for p in self.costs.get(product, ()):
@@ -93,16 +106,21 @@ def sale_instant_ms(data: str, tz: LocalTime) -> int:
     return int(ms2)
 
 
-def silver_fields(raw: dict, tz: LocalTime, ref: ReferenceState, plan: Plan) -> dict:
+def silver_fields(
+    raw: dict, tz: LocalTime, ref: ReferenceState, plan: Plan, ms: int | None = None, preco_cents: int | None = None
+) -> dict:
     """The silver columns of an accepted raw transaction (without Kafka coordinates, rejection and
-    pair partners, which depend on the line's neighbours)."""
-    ms = sale_instant_ms(raw["data"], tz)
+    pair partners, which depend on the line's neighbours). ``ms`` / ``preco_cents`` may be passed
+    when the caller already has them (the fast path)."""
+    if ms is None:
+        ms = sale_instant_ms(raw["data"], tz)
     local_date, month, weekday, hour = tz.local_parts(ms)
     qty = raw["quantidade"]
-    preco = raw["preco"]
-    revenue = qty * cents_of(preco)
-    cost = ref.cost_at(raw["cod_prod"], local_date)
-    high = is_high_margin(plan, preco, cost)
+    p = cents_of(raw["preco"]) if preco_cents is None else preco_cents
+    revenue = qty * p
+    cost = ref.cost_cents_at(raw["cod_prod"], local_date)
+    # is_high_margin, on cents: (preco − cost) × 10⁶ ≥ threshold × preco; unknown cost → no bonus
+    high = cost is not None and p > 0 and (p - cost) * RATE_SCALE >= plan.high_margin_threshold * p
     rate = plan.base_rate + (plan.high_margin_bonus if high else 0)
     employee = ref.employees.get(raw["cod_vendedor"])
     return {
@@ -114,7 +132,7 @@ def silver_fields(raw: dict, tz: LocalTime, ref: ReferenceState, plan: Plan) -> 
         "transaction_id": raw["cod_transacao"],
         "product_id": raw["cod_prod"],
         "quantidade": qty,
-        "preco_cents": cents_of(preco),
+        "preco_cents": p,
         "revenue_cents": revenue,
         "high_margin": 1 if high else 0,
         "commission_rate_micro": rate,
@@ -125,7 +143,7 @@ def silver_fields(raw: dict, tz: LocalTime, ref: ReferenceState, plan: Plan) -> 
         "month": month,
         "weekday": weekday,
         "hour": hour,
-        "cost_cents": None if cost is None else cents_of(cost),
+        "cost_cents": cost,
         "unknown_product": raw["cod_prod"] not in ref.products,
         "unknown_seller": employee is None,
         "unknown_store": raw["cod_loja"] not in ref.stores,
