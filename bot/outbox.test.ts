@@ -138,6 +138,32 @@ describe("Outbox", () => {
     expect(outbox.stats.dropped).toBe(3);
   });
 
+  it("with slow sends, limits hold on the receiving side: intervals run from completion", async () => {
+    const log: { chat: number; start: number; end: number }[] = [];
+    const t0 = Date.now();
+    const outbox = new Outbox<number>({
+      send: async (chat) => {
+        const start = Date.now() - t0;
+        await new Promise((r) => setTimeout(r, 50 + (chat % 7) * 60));
+        log.push({ chat, start, end: Date.now() - t0 });
+      },
+      render: (p) => p.join("+"),
+    });
+    for (let round = 0; round < 3; round++) for (let chat = 1; chat <= 40; chat++) outbox.text(chat, "m");
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(log).toHaveLength(120);
+    for (let chat = 1; chat <= 40; chat++) {
+      const mine = log.filter((l) => l.chat === chat).sort((a, b) => a.start - b.start);
+      for (let i = 1; i < mine.length; i++)
+        expect(mine[i]!.start - mine[i - 1]!.end).toBeGreaterThanOrEqual(1000);
+    }
+    // Any request Telegram may receive within a second of another start: ≤ 30 in all.
+    for (const l of log) {
+      const overlapping = log.filter((o) => o.start <= l.start && o.end > l.start - 1000);
+      expect(overlapping.length).toBeLessThanOrEqual(30);
+    }
+  });
+
   it("classifies Telegram errors", () => {
     expect(classifyTelegramError(tooMany(4))).toEqual({ retryAfterMs: 4000 });
     expect(classifyTelegramError(new Error("x"))).toBe("transient");

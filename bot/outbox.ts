@@ -3,7 +3,8 @@
  * (DESIGN §9) and sale pings coalesce.
  *
  * - at most one message per chat per `perChatIntervalMs` (1 s) and `maxPerSecond` (30) overall,
- *   chats served round-robin when the global limit binds;
+ *   counted so that they hold on Telegram's side whatever the latency (intervals run from a send's
+ *   completion); chats served round-robin when the global limit binds;
  * - pings that pile up while a chat waits for its next slot are merged into one message
  *   (`render` gets them all: "3 vendas: …"); texts keep their place between pings;
  * - a 429 puts the message back at the head of its chat and waits the `retry_after` Telegram
@@ -80,7 +81,12 @@ export class Outbox<P> {
   readonly stats: OutboxStats = { sent: 0, pings: 0, merged: 0, retried429: 0, dropped: 0 };
 
   private readonly chats = new Map<number, ChatState<P>>();
-  /** Start times of the sends of the last second (global limit). */
+  /**
+   * Completion times of the sends that finished within the last second. A send may start only
+   * when those plus the sends in flight are fewer than `maxPerSecond`: Telegram receives a request
+   * somewhere between its start and its completion, so any second of Telegram's clock then holds
+   * at most `maxPerSecond` of ours, whatever the network latency.
+   */
   private readonly recent: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
@@ -187,14 +193,13 @@ export class Outbox<P> {
         wake = Math.min(wake, st.nextAt);
         continue;
       }
-      if (this.recent.length >= this.perSecond) {
-        wake = Math.min(wake, (this.recent[0] ?? now) + 1000);
+      if (this.recent.length + this.inFlight >= this.perSecond) {
+        // A completion re-pumps; otherwise wait until the oldest completion leaves the window.
+        if (this.recent.length > 0) wake = Math.min(wake, (this.recent[0] ?? now) + 1000);
         continue;
       }
       const batch = this.takeBatch(st);
       st.busy = true;
-      st.nextAt = now + this.interval;
-      this.recent.push(now);
       // Round-robin: a chat that just sent goes to the back of the line.
       this.chats.delete(chatId);
       this.chats.set(chatId, st);
@@ -216,6 +221,9 @@ export class Outbox<P> {
   private async deliver(chatId: number, st: ChatState<P>, batch: Item<P>[]): Promise<void> {
     const pings = batch.flatMap((i) => (i.kind === "ping" ? [i.ping] : []));
     const first = batch[0];
+    // The next message of this chat waits a full interval after this one completed (not started),
+    // so Telegram never sees two of them closer than the interval.
+    let retryAt = 0;
     try {
       const text = first?.kind === "text" ? first.text : this.opts.render(pings);
       await this.opts.send(chatId, text);
@@ -228,11 +236,11 @@ export class Outbox<P> {
       if (typeof failure === "object") {
         this.stats.retried429++;
         st.queue.unshift(...batch);
-        st.nextAt = Math.max(st.nextAt, this.now() + failure.retryAfterMs);
+        retryAt = this.now() + failure.retryAfterMs;
         this.opts.log?.warn({ retryAfterMs: failure.retryAfterMs }, "bot.send.rate_limited");
       } else if (failure === "transient" && ++st.attempts < this.maxAttempts) {
         st.queue.unshift(...batch);
-        st.nextAt = Math.max(st.nextAt, this.now() + 1000 * 2 ** st.attempts);
+        retryAt = this.now() + 1000 * 2 ** st.attempts;
         this.opts.log?.warn({ attempt: st.attempts, err: (err as Error).message }, "bot.send.retry");
       } else {
         st.attempts = 0;
@@ -240,6 +248,9 @@ export class Outbox<P> {
         this.opts.log?.warn({ failure, err: (err as Error).message }, "bot.send.dropped");
       }
     } finally {
+      const done = this.now();
+      this.recent.push(done);
+      st.nextAt = Math.max(done + this.interval, retryAt);
       st.busy = false;
       this.inFlight--;
       this.pump();
