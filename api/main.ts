@@ -76,6 +76,10 @@ async function main(): Promise<void> {
       schemaRegistry: schemaRegistryCheck(config.schemaRegistry.url),
       clickhouse: clickhouseCheck(ch),
       s3: s3Check(s3, config.s3.bucket),
+      liveFeed: async () => {
+        const failure = feed.failure();
+        if (failure) throw new Error(failure);
+      },
     },
     api: {
       jwtSecret: config.api.jwtSecret,

@@ -33,6 +33,8 @@ export interface FeedbackConsumerDeps {
 
 export interface FeedbackConsumer {
   readonly groupId: string;
+  /** Undefined while consuming; the reason once kafkajs gave up (for `/health`). */
+  failure(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,11 @@ export async function startFeedbackConsumer(deps: FeedbackConsumerDeps): Promise
   });
   const offFetch = consumer.on(consumer.events.FETCH, () => {
     if (joined) markReady();
+  });
+  let failure: string | undefined;
+  const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.error({ err: payload.error, restart: payload.restart }, "feedback.consumer_crashed");
+    if (!payload.restart) failure = `sales.feedback consumer stopped: ${payload.error.message}`;
   });
 
   await consumer.connect();
@@ -105,9 +112,11 @@ export async function startFeedbackConsumer(deps: FeedbackConsumerDeps): Promise
 
   return {
     groupId,
+    failure: () => failure,
     async stop() {
       offJoin();
       offFetch();
+      offCrash();
       await consumer.disconnect();
     },
   };
