@@ -260,7 +260,8 @@ const pct4 = (revenue: bigint, target: bigint): string => {
 function liveSale(seller: string, item: Item, complements: [string, number][]): Record<string, unknown> {
   const before = month(seller);
   const target = TARGET_CENTS[seller] as bigint;
-  const [line] = basket(seller, STORE, [item], now.toUTC().toFormat("yyyy-MM-dd HH:mm:ss"));
+  const store = Object.values(PEOPLE).find((p) => p.id === seller)?.store ?? STORE;
+  const [line] = basket(seller, store, [item], now.toUTC().toFormat("yyyy-MM-dd HH:mm:ss"));
   const after = month(seller);
   const mBefore = tier(before.revenue, target);
   const mAfter = tier(after.revenue, target);
@@ -275,7 +276,7 @@ function liveSale(seller: string, item: Item, complements: [string, number][]): 
     line_id: line?.line_id,
     basket_id: line?.basket_id,
     seller_id: seller,
-    store_id: STORE,
+    store_id: store,
     product_id: item.prod,
     product_name: PRODUCTS[item.prod]?.name ?? "",
     quantidade: item.q,
@@ -356,14 +357,19 @@ describe("live dashboard in headless Chromium", () => {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
 
-  async function produce(event: Record<string, unknown>): Promise<void> {
-    // The silver row first (REST figures), then the event (the socket), as the processor does.
-    const id = String(event.line_id);
-    const row = lines.find((l) => l.line_id === id);
-    await ch.insert({ table: "sales_lines", format: "JSONEachRow", values: [row as Row] });
+  async function produce(...events: Record<string, unknown>[]): Promise<void> {
+    // The silver rows first (REST figures), then the events (the socket), as the processor does.
+    const ids = new Set(events.map((e) => String(e.line_id)));
+    await ch.insert({
+      table: "sales_lines",
+      format: "JSONEachRow",
+      values: lines.filter((l) => ids.has(String(l.line_id))),
+    });
     await producer.send({
       topic: kafka.topics.salesFeedback,
-      messages: [{ key: String(event.seller_id), value: await encode(event) }],
+      messages: await Promise.all(
+        events.map(async (e) => ({ key: String(e.seller_id), value: await encode(e) })),
+      ),
     });
   }
 
@@ -529,6 +535,8 @@ describe("live dashboard in headless Chromium", () => {
   it("an admin picks a store, follows the whole network live, and a month without sales says so", async () => {
     const token = await signToken(config.api.jwtSecret, { sub: "test:admin", role: "admin" }, "1h");
     const page = await browser.newPage({ viewport: { width: 1024, height: 800 }, ...BR });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
     await login(page, token);
     const picker = page.locator("#store-picker");
     await expect
@@ -557,6 +565,28 @@ describe("live dashboard in headless Chromium", () => {
       .toContain("Perfume Floral");
     expect(await rows.count()).toBe(1);
 
+    // A burst of 120 sales at once: the feed keeps the 40 newest, newest first, and the shown
+    // store's leaderboard ends on the last message's month figures.
+    const burst = Array.from({ length: 120 }, (_, i) =>
+      liveSale(PEOPLE.davi.id, { prod: "1002", q: i + 1, cents: 100, high: false }, []),
+    );
+    await produce(...burst);
+    const feedItems = page.locator("#feed li");
+    await expect
+      .poll(
+        () =>
+          feedItems
+            .first()
+            .innerText()
+            .catch(() => ""),
+        { timeout: 15_000 },
+      )
+      .toContain("120× Gloss Labial");
+    expect(await feedItems.count()).toBe(40);
+    expect(await feedItems.nth(39).innerText()).toContain("81× Gloss Labial");
+    const davi = month(PEOPLE.davi.id);
+    await expect.poll(() => rows.first().innerText(), { timeout: 10_000 }).toContain(brl(davi.revenue));
+
     // A month before any sale: a clear "no data yet" state, no error.
     const before = now.minus({ months: 3 }).toFormat("yyyy-MM");
     await page.locator("#month").fill(before);
@@ -566,6 +596,7 @@ describe("live dashboard in headless Chromium", () => {
       now.minus({ months: 3 }).setLocale("pt-BR").toFormat("LLLL"),
     );
     expect(await page.locator(".problem").count()).toBe(0);
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

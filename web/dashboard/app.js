@@ -28,6 +28,7 @@ import {
 
 const TOKEN_KEY = "vitrine.token";
 const FEED_MAX = 40;
+const RENDER_EVERY_MS = 150;
 const PAIRS_SHOWN = 6;
 const REFRESH_AFTER_SALE_MS = 2500;
 /** A second read after a refresh, past the API's stale-while-revalidate window. */
@@ -61,6 +62,7 @@ function logout(reason = "") {
   if (s?.socket) s.socket.close();
   clearTimeout(s?.refreshTimer);
   clearInterval(s?.periodicTimer);
+  clearTimeout(s?.renderTimer);
   s = null;
   sessionStorage.removeItem(TOKEN_KEY);
   showLogin(reason);
@@ -100,6 +102,8 @@ async function login(token) {
     refreshTimer: undefined,
     settlePending: false,
     periodicTimer: undefined,
+    pendingSales: [],
+    renderTimer: undefined,
     socket: undefined,
     wasLive: false,
   };
@@ -365,38 +369,64 @@ function onLiveMessage(msg) {
   }
 }
 
+/**
+ * Sales are applied in small batches (every RENDER_EVERY_MS), so a burst of hundreds per second
+ * costs one re-render, not hundreds; the state updates themselves run per sale, in order.
+ */
 function onSale(sale) {
-  // Feed.
+  s.pendingSales.push(sale);
+  if (s.pendingSales.length > FEED_MAX * 50) s.pendingSales.splice(0, s.pendingSales.length - FEED_MAX * 50);
+  if (!s.renderTimer) s.renderTimer = setTimeout(flushSales, RENDER_EVERY_MS);
+}
+
+function flushSales() {
+  if (!s) return;
+  s.renderTimer = undefined;
+  const batch = s.pendingSales.splice(0);
+  if (batch.length === 0) return;
+  const now = Date.now();
+  let teamChanged = false;
+  let meChanged = false;
+  let pairsChanged = false;
+  let flashId;
+  for (const sale of batch) {
+    s.minutes = addToMinutes(s.minutes, sale, now);
+    if (sale.complements?.length) {
+      s.pairs = addPairs(s.pairs, sale.productId, sale.productName, sale.complements);
+      pairsChanged = true;
+    }
+    if (sale.month !== s.shownMonth) continue;
+    if (s.role !== "seller" && s.storeId) {
+      const next = applySaleToTeam(s.team, sale, s.storeId, s.shownMonth);
+      if (next !== s.team) {
+        s.team = next;
+        teamChanged = true;
+        flashId = sale.sellerId;
+      }
+    }
+    if (s.role === "seller" && sale.sellerId === s.sellerId) {
+      s.me = sellerRowFromSale(sale, s.me ?? { name: s.names.get(s.sellerId) ?? null, role: null });
+      meChanged = true;
+    }
+    if (sale.crossedTier)
+      $("announcer").textContent =
+        `${sellerLabel(s.names.get(sale.sellerId), sale.sellerId)} subiu para ${formatMultiplier(sale.multiplier)}! Comissão do mês: ${formatMoney(sale.monthCommission)}.`;
+  }
+
+  // Feed: newest first, at most FEED_MAX lines.
   const feed = $("feed");
-  feed.prepend(feedItem(sale, s.names));
+  feed.prepend(
+    ...batch
+      .slice(-FEED_MAX)
+      .reverse()
+      .map((sale) => feedItem(sale, s.names)),
+  );
   while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
   show("feed-empty", false);
-
-  // Live minutes chart and cross-sell pairs.
-  const now = Date.now();
-  s.minutes = addToMinutes(s.minutes, sale, now);
   s.minutesChart.update(minuteSeries(s.minutes, now));
-  if (sale.complements?.length) {
-    s.pairs = addPairs(s.pairs, sale.productId, sale.productName, sale.complements);
-    renderPairs();
-  }
-
-  if (sale.month !== s.shownMonth) return;
-  // Team leaderboard (manager/admin) and own card (seller).
-  if (s.role !== "seller" && s.storeId) {
-    const next = applySaleToTeam(s.team, sale, s.storeId, s.shownMonth);
-    if (next !== s.team) {
-      s.team = next;
-      fill("team-body", teamList(s.team, sale.sellerId));
-    }
-  }
-  if (s.role === "seller" && sale.sellerId === s.sellerId) {
-    s.me = sellerRowFromSale(sale, s.me ?? { name: s.names.get(s.sellerId) ?? null, role: null });
-    fill("me-body", sellerCard(s.me));
-  }
-  if (sale.crossedTier)
-    $("announcer").textContent =
-      `${sellerLabel(s.names.get(sale.sellerId), sale.sellerId)} subiu para ${formatMultiplier(sale.multiplier)}! Comissão do mês: ${formatMoney(sale.monthCommission)}.`;
+  if (pairsChanged) renderPairs();
+  if (teamChanged) fill("team-body", teamList(s.team, flashId));
+  if (meChanged) fill("me-body", sellerCard(s.me));
   scheduleRefresh();
 }
 
