@@ -33,6 +33,9 @@ export const ALREADY_LINKED =
 export const UNLINKED =
   "Pronto, desvinculei este chat: você não receberá mais mensagens minhas. Para voltar, peça um novo código ao seu gerente.";
 
+export const NOT_ACTIVE =
+  "Seu cadastro não está ativo, então não mostro mais seus números. Fale com seu gerente; /sair desvincula este chat.";
+
 export const MANAGERS_ONLY = "Este comando é só para gerentes.";
 
 export const UNKNOWN_COMMAND = "Não conheço esse comando. Envie /ajuda para ver o que eu sei fazer.";

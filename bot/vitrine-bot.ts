@@ -126,6 +126,16 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
     };
   };
 
+  /** `who`, but an employee who is no longer active (or gone) is told so and gets no figures. */
+  const activeWho = async (chatId: number): Promise<Who | undefined> => {
+    const w = await who(chatId);
+    if (w && w.employee?.status !== ACTIVE) {
+      say(chatId, msg.NOT_ACTIVE);
+      return undefined;
+    }
+    return w;
+  };
+
   // Gate: private chats only; an unlinked chat gets the linking instructions, whatever it sends.
   bot.use(async (ctx, next) => {
     const chat = ctx.chat;
@@ -176,7 +186,7 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
   });
 
   bot.command("meta", async (ctx) => {
-    const w = await who(ctx.chat.id);
+    const w = await activeWho(ctx.chat.id);
     if (!w) return;
     const m = month();
     const s = await o.figures.sellerSummary({ sellerId: w.sellerId, month: m });
@@ -185,7 +195,7 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
   });
 
   bot.command("comissao", async (ctx) => {
-    const w = await who(ctx.chat.id);
+    const w = await activeWho(ctx.chat.id);
     if (!w) return;
     const m = month();
     const s = await o.figures.sellerSummary({ sellerId: w.sellerId, month: m });
@@ -209,7 +219,7 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
   });
 
   bot.command("loja", async (ctx) => {
-    const w = await who(ctx.chat.id);
+    const w = await activeWho(ctx.chat.id);
     if (!w) return;
     if (!w.manager || !w.employee) return say(w.chatId, msg.MANAGERS_ONLY);
     const m = month();
@@ -220,7 +230,7 @@ export function createVitrineBot(o: VitrineBotOptions): VitrineBot {
   });
 
   bot.command("equipe", async (ctx) => {
-    const w = await who(ctx.chat.id);
+    const w = await activeWho(ctx.chat.id);
     if (!w) return;
     if (!w.manager || !w.employee) return say(w.chatId, msg.MANAGERS_ONLY);
     const m = month();

@@ -43,7 +43,7 @@ const TOKEN = "123456:test-token-abcdefghijklmnopqrstu";
 const CLOCK = new Date("2026-11-16T12:00:00Z");
 const NBSP = (s: string): string => s.replace(/R\$ /g, "R$\u00a0");
 
-const CHAT = { ana: 5001, bruno: 5002, carla: 5003, stranger: 5009 } as const;
+const CHAT = { ana: 5001, bruno: 5002, carla: 5003, davi: 5004, stranger: 5009 } as const;
 
 let tg: TelegramEmulator;
 let vb: VitrineBot;
@@ -441,6 +441,36 @@ describe("Telegram bot", () => {
     expect(await ask(CHAT.ana, "/equipe")).toBe("Este comando é só para gerentes.");
     expect(await ask(CHAT.ana, "/loja")).toBe("Este comando é só para gerentes.");
     expect(await ask(CHAT.ana, "bom dia")).toMatch(/^Não conheço esse comando/);
+    // Davi leaves the company after linking: his chat gets no more figures.
+    const { code } = await issueLinkCode(ch, { sellerId: "1009", issuedBy: "test" });
+    await ref("ref_employees", [
+      {
+        id_employee: "1009",
+        name: "Davi",
+        surname: "Reis",
+        cpf_pseudonym: "p1009",
+        status: "ativo",
+        role: "vendedor",
+        initial_date: "2020-01-01",
+        end_date: null,
+        store_id: "101",
+      },
+    ]);
+    expect(await ask(CHAT.davi, `/start ${code}`)).toMatch(/^Pronto, Davi!/);
+    await ref("ref_employees", [
+      {
+        id_employee: "1009",
+        name: "Davi",
+        surname: "Reis",
+        cpf_pseudonym: "p1009",
+        status: "não ativo",
+        role: "vendedor",
+        initial_date: "2020-01-01",
+        end_date: "2026-11-15",
+        store_id: "101",
+      },
+    ]);
+    expect(await ask(CHAT.davi, "/meta")).toMatch(/^Seu cadastro não está ativo/);
   });
 
   it("a manager gets /loja, /equipe and the 08:00 daily report (fixed clock)", async () => {
