@@ -18,7 +18,9 @@ export const TOKEN_ALGORITHM = "HS256" as const;
 export const jwtPluginOptions = (secret: string): FastifyJWTOptions => ({
   secret,
   sign: { algorithm: TOKEN_ALGORITHM },
-  verify: { algorithms: [TOKEN_ALGORITHM], requiredClaims: ["exp", "sub"] },
+  // A verified token is remembered (bounded, never past its expiry): a dashboard polling with
+  // the same token costs one HMAC per token, not per request.
+  verify: { algorithms: [TOKEN_ALGORITHM], requiredClaims: ["exp", "sub"], cache: 10_000 },
 });
 
 const TTL = /^(\d+)\s*(s|m|h|d)$/;
