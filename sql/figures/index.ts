@@ -19,7 +19,6 @@ import { VT_ERR_API_BAD_REQUEST } from "../../lib/errors/codes.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
 import type { CommissionPlan } from "../../processors/domain/commission-plan.ts";
 import { RATE_SCALE, centsOf, divRoundHalfAway, formatCents } from "../../processors/domain/money.ts";
-import { valueAt, type Period } from "../../processors/domain/periods.ts";
 import { monthCommissionCents, multiplierFor, nextTier } from "../../processors/domain/rules.ts";
 import type {
   Complement,
@@ -289,43 +288,20 @@ export function createFigures(deps: FiguresDeps): Figures {
 
     async promotions({ date }): Promise<Promotion[]> {
       checkDate(date);
-      const list = await rows<q.PriceRow>(q.priceRowsUntil(date));
-      const byProduct = new Map<string, Period<q.PriceRow>[]>();
-      for (const r of list) {
-        const periods = byProduct.get(r.cod_prod) ?? [];
-        periods.push({ start: r.start, end: r.end, value: r, seq: 0 });
-        byProduct.set(r.cod_prod, periods);
-      }
-      const found: { row: q.PriceRow; previous: q.PriceRow }[] = [];
-      for (const periods of byProduct.values()) {
-        // Kafka order as arrival order (one partition per reference topic; partition first).
-        periods.sort((a, b) => cmpBig(order(a.value), order(b.value)));
-        const seq = periods.map((p, i) => ({ ...p, seq: i }));
-        const current = valueAt(seq, date);
-        if (!current) continue;
-        // The previous period: the latest start before the current one (the later row among equals).
-        let previous: (typeof seq)[number] | undefined;
-        for (const p of seq)
-          if (
-            p.start < current.start &&
-            (!previous || p.start > previous.start || (p.start === previous.start && p.seq > previous.seq))
-          )
-            previous = p;
-        if (!previous) continue;
-        const price = BigInt(current.price_cents);
-        const before = BigInt(previous.value.price_cents);
-        // ≥ 10 % below: price ≤ 0.9 × previous, exactly.
-        if (before > 0n && price * 10n <= before * 9n) found.push({ row: current, previous: previous.value });
-      }
-      found.sort(
-        (a, b) =>
-          (a.row.start < b.row.start ? 1 : a.row.start > b.row.start ? -1 : 0) ||
-          compareIds(a.row.cod_prod, b.row.cod_prod),
-      );
-      const n = await names(found.map((f) => f.row.cod_prod));
-      return found.map(({ row, previous }) => {
+      const found = (await rows<q.PriceStepRow>(q.priceSteps(date)))
+        // ≥ 10 % below the previous period: price ≤ 0.9 × previous, exactly.
+        .filter(
+          (r) =>
+            BigInt(r.previous_cents) > 0n && BigInt(r.price_cents) * 10n <= BigInt(r.previous_cents) * 9n,
+        )
+        .sort(
+          (a, b) =>
+            (a.start < b.start ? 1 : a.start > b.start ? -1 : 0) || compareIds(a.cod_prod, b.cod_prod),
+        );
+      const n = await names(found.map((r) => r.cod_prod));
+      return found.map((row) => {
         const price = BigInt(row.price_cents);
-        const before = BigInt(previous.price_cents);
+        const before = BigInt(row.previous_cents);
         return {
           codProd: row.cod_prod,
           name: nonEmpty(n.get(row.cod_prod)?.name),
@@ -370,7 +346,7 @@ export function createFigures(deps: FiguresDeps): Figures {
       if (lead === undefined) bad("leadDays must be a non-negative number");
       const salesFrom = addDays(date, -(STOCK_SALES_DAYS - 1));
       const [stock, sold] = await Promise.all([
-        rows<q.StockRow>(q.latestStock(addDays(date, -(STOCK_LOOKBACK_DAYS - 1)), date, storeId)),
+        rows<q.StockRow>(q.latestStock(addDays(date, -(STOCK_LOOKBACK_DAYS - 1)), date, salesFrom, storeId)),
         rows<q.UnitsRow>(q.unitsSold(salesFrom, date, [monthOf(salesFrom), monthOf(date)], storeId)),
       ]);
       const units = byId(sold, (r) => `${r.store_id}|${r.product_id}`);
@@ -427,7 +403,6 @@ export function createFigures(deps: FiguresDeps): Figures {
 }
 
 const cmpBig = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-const order = (r: q.PriceRow): bigint => (BigInt(r.partition) << 64n) + BigInt(r.offset);
 const nonEmpty = (s: string | undefined): string | null => (s ? s : null);
 
 /** One seller's month from its gold sums, employee row and target (DESIGN §6). */

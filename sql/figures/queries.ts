@@ -196,20 +196,34 @@ export const costsAt = (date: string): SqlFragment =>
 export const activeAt = (date: string): SqlFragment =>
   sql`SELECT DISTINCT cod_prod FROM ref_sku_status WHERE ${covers(date)}`;
 
-export interface PriceRow {
+export interface PriceStepRow {
   cod_prod: string;
   start: string;
   end: string | null;
   price_cents: string;
-  partition: number;
-  offset: string;
+  previous_cents: string;
 }
 
-/** Every price row starting on or before `date` (promotions: the period at the date and the one before). */
-export const priceRowsUntil = (date: string): SqlFragment =>
-  sql`SELECT cod_prod, toString(data_inicio) AS start, data_fim AS end,
-    toString(preco_cents) AS price_cents, _partition AS partition, toString(_offset) AS offset
-  FROM ref_sku_price WHERE data_inicio <= toDate(${date})`;
+/**
+ * For every product with a price period covering `date`: that period (latest start, then the
+ * later row) and the price of the period before it (the latest start before the current one,
+ * then the later row). Products without an earlier period are left out.
+ */
+export const priceSteps = (date: string): SqlFragment =>
+  sql`SELECT cod_prod, toString(cur_start) AS start, cur_end AS end, toString(cur_price) AS price_cents,
+    toString(argMax(preco_cents, ${PERIOD})) AS previous_cents
+  FROM (
+    SELECT cod_prod, data_inicio, preco_cents, _partition, _offset FROM ref_sku_price WHERE data_inicio < toDate(${date})
+  ) AS earlier
+  ALL INNER JOIN (
+    SELECT cod_prod,
+      argMax(data_inicio, ${PERIOD}) AS cur_start,
+      argMax(data_fim, ${PERIOD}) AS cur_end,
+      argMax(preco_cents, ${PERIOD}) AS cur_price
+    FROM ref_sku_price WHERE ${covers(date)} GROUP BY cod_prod
+  ) AS current USING (cod_prod)
+  WHERE data_inicio < cur_start
+  GROUP BY cod_prod, cur_start, cur_end, cur_price`;
 
 // === Staffing and stock
 
@@ -242,11 +256,27 @@ export interface StockRow {
   on_hand: string;
 }
 
-/** The latest stock on hand per (store, product) reported in [from, date]. */
-export const latestStock = (from: string, date: string, storeId: string | undefined): SqlFragment =>
+/**
+ * The latest stock on hand per (store, product) reported in [from, date], for the pairs that sold
+ * units (net) over [salesFrom, date] — the only ones that can run out (stock cover needs sales).
+ */
+export const latestStock = (
+  from: string,
+  date: string,
+  salesFrom: string,
+  storeId: string | undefined,
+): SqlFragment =>
   sql`SELECT cod_loja, cod_prod, toString(argMax(quantidade, tuple(data, _partition, _offset))) AS on_hand
   FROM ref_daily_stock
   WHERE data >= toDate(${from}) AND data <= toDate(${date}) ${storeId === undefined ? raw("") : sql`AND cod_loja = ${storeId}`}
+    AND (cod_loja, cod_prod) IN (
+      SELECT store_id, product_id FROM store_product_day
+      WHERE local_date >= toDate(${salesFrom}) AND local_date <= toDate(${date})
+        AND month >= ${salesFrom.slice(0, 7)} AND month <= ${date.slice(0, 7)}
+        ${storeId === undefined ? raw("") : sql`AND store_id = ${storeId}`}
+      GROUP BY store_id, product_id
+      HAVING sum(units) > 0
+    )
   GROUP BY cod_loja, cod_prod`;
 
 export interface UnitsRow {
