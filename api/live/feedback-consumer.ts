@@ -73,19 +73,26 @@ export async function startFeedbackConsumer(deps: FeedbackConsumerDeps): Promise
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: 4,
-    eachMessage: async ({ message, partition }) => {
-      if (!message.value) return;
-      let event: SaleFeedbackEvent;
-      try {
-        event = await deps.serde.decode<SaleFeedbackEvent>(message.value);
-      } catch (err) {
-        log.warn({ err: (err as Error).message, partition, offset: message.offset }, "feedback.undecodable");
-        return;
-      }
-      try {
-        deps.onEvent(event);
-      } catch (err) {
-        log.error({ err, partition, offset: message.offset }, "feedback.publish_failed");
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        let event: SaleFeedbackEvent;
+        try {
+          // Synchronous once the schema id is known (no promise per message on the hot path).
+          const decoded = deps.serde.decodeFast<SaleFeedbackEvent>(message.value);
+          event = decoded instanceof Promise ? await decoded : decoded;
+        } catch (err) {
+          log.warn(
+            { err: (err as Error).message, partition: batch.partition, offset: message.offset },
+            "feedback.undecodable",
+          );
+          continue;
+        }
+        try {
+          deps.onEvent(event);
+        } catch (err) {
+          log.error({ err, partition: batch.partition, offset: message.offset }, "feedback.publish_failed");
+        }
       }
     },
   });
