@@ -16,7 +16,7 @@ import { REPO_ROOT } from "../../lib/paths.ts";
 import { createKafka } from "../../streams/kafka/kafka-factory.ts";
 import { AvroSerde, valueSubject } from "../../streams/serde/avro-serde.ts";
 import type { SaleFeedback } from "../../bot/feedback-event.ts";
-import { issueLinkCode } from "../../bot/link-codes.ts";
+import { issueLinkCode, redeemLinkCode } from "../../bot/link-codes.ts";
 import { startTelegramEmulator, type TelegramEmulator } from "../../bot/testing/telegram-emulator.ts";
 import { webhookSecret } from "../../bot/webhook.ts";
 import { freePort } from "../setup/free-port.ts";
@@ -157,6 +157,38 @@ describe("npm run bot", () => {
     expect(out).not.toContain(TOKEN.split(":")[1]);
     expect(out).not.toContain(code);
     expect(out).not.toContain("918273645");
+  });
+
+  it("npm run link-code prints a code for an active employee and refuses an unknown one", async () => {
+    const run = (seller: string) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", resolve(REPO_ROOT, "bot/link-code-cli.ts"), "--seller", seller, "--ttl", "5"],
+        { env, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      children.push(child);
+      let out = "";
+      child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+      return new Promise<{ code: number | null; out: string }>((ok) =>
+        child.once("exit", (code) => ok({ code, out })),
+      );
+    };
+    const good = await run("7001");
+    expect(good.code).toBe(0);
+    const code = /code ([0-9A-Z]{10}) for seller 7001, valid until (\S+):/.exec(good.out);
+    expect(code).not.toBeNull();
+    expect(Date.parse(code![2]!) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+    // The bot process is stopped here: redeem the printed code directly.
+    expect(
+      await redeemLinkCode(ch, { code: code![1]!, chatHash: "cli-test", accept: async () => true }),
+    ).toEqual({
+      ok: true,
+      sellerId: "7001",
+    });
+    const bad = await run("424242");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("VT_ERR_BOT_LINK_CODE_INVALID: no employee with id 424242");
   });
 
   it("webhook mode: an update with the secret header is answered, one without it is refused", async () => {
