@@ -65,17 +65,31 @@ export async function sellerDays(
   from: string,
   to: string,
 ): Promise<Map<string, DayRow>> {
-  const rows = await queryRows<DayRow>(
+  // (Aliases differ from the columns: an alias equal to a column would shadow it in the other sums.)
+  const rows = await queryRows<Record<string, string>>(
     ch,
     sql`SELECT toString(local_date) AS day, seller_id,
-          toString(sum(revenue_cents)) AS revenue_cents, toString(count()) AS lines,
-          toString(uniqExact(basket_id)) AS baskets, toString(sum(commission_micro)) AS commission_micro,
-          toString(sumIf(revenue_cents, high_margin = 1)) AS high_margin_revenue_cents
+          toString(sum(revenue_cents)) AS f_revenue, toString(count()) AS f_lines,
+          toString(uniqExact(basket_id)) AS f_baskets, toString(sum(commission_micro)) AS f_commission,
+          toString(sumIf(revenue_cents, high_margin = 1)) AS f_high_margin
         FROM sales_lines
         WHERE rejection = '' AND month >= ${from} AND month <= ${to}
         GROUP BY local_date, seller_id`,
   );
-  return new Map(rows.map((r) => [`${r.day}|${r.seller_id}`, r]));
+  return new Map(
+    rows.map((r) => [
+      `${r.day}|${r.seller_id}`,
+      {
+        day: r.day!,
+        seller_id: r.seller_id!,
+        revenue_cents: r.f_revenue!,
+        lines: r.f_lines!,
+        baskets: r.f_baskets!,
+        commission_micro: r.f_commission!,
+        high_margin_revenue_cents: r.f_high_margin!,
+      },
+    ]),
+  );
 }
 
 /** Every difference between two sets of seller-day figures (a missing row counts as zeros). */
