@@ -529,6 +529,30 @@ describe("live dashboard in headless Chromium", () => {
       .toContain("ao vivo");
     await produce(liveSale(seller, { prod: "1002", q: 2, cents: 2990, high: false }, []));
     await expect.poll(() => page.locator("#feed").innerText(), { timeout: 15_000 }).toContain("Gloss Labial");
+
+    // Logging out forgets what was shown; the next person logs in on a clean page.
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.getByRole("button", { name: "Sair" }).click();
+    expect(await page.locator("#login-view").isVisible()).toBe(true);
+    expect(await page.locator("#feed li").count()).toBe(0);
+    expect(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }
+        ).sessionStorage.getItem("vitrine.token"),
+      ),
+    ).toBeNull();
+    const manager = await signToken(
+      config.api.jwtSecret,
+      { sub: "test:manager", role: "manager", storeId: STORE },
+      "1h",
+    );
+    await page.locator("#token").fill(manager);
+    await page.getByRole("button", { name: "Entrar" }).click();
+    await expect.poll(() => page.locator("#team-body li").count(), { timeout: 20_000 }).toBe(4);
+    expect(await page.locator("#me-card").isVisible()).toBe(false);
+    expect(errors).toEqual([]);
     await context.close();
   });
 

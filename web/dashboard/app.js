@@ -63,9 +63,34 @@ function logout(reason = "") {
   clearTimeout(s?.refreshTimer);
   clearInterval(s?.periodicTimer);
   clearTimeout(s?.renderTimer);
+  s?.rankingChart.destroy();
+  s?.minutesChart.destroy();
   s = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  clearView();
   showLogin(reason);
+}
+
+/** Forgets everything the last session showed (the next person to log in must not see it). */
+function clearView() {
+  for (const id of [
+    "me-body",
+    "team-body",
+    "feed",
+    "store-body",
+    "ranking-body",
+    "pairs-body",
+    "complements-body",
+    "margin-body",
+    "store-picker",
+  ])
+    fill(id);
+  for (const id of ["who", "banner", "feed-notice", "announcer"]) $(id).textContent = "";
+  show("banner", false);
+  show("feed-notice", false);
+  show("feed-empty", true);
+  $("month").value = "";
+  $("complements-product").value = "";
 }
 
 async function login(token) {

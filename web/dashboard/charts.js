@@ -24,7 +24,7 @@ const baseOptions = () => ({
  */
 export function createRankingChart(canvas) {
   const Chart = ChartJs();
-  if (!Chart) return { update() {} };
+  if (!Chart) return { update() {}, destroy() {} };
   let byRevenue = false;
   const chart = new Chart(canvas, {
     type: "bar",
@@ -79,13 +79,14 @@ export function createRankingChart(canvas) {
       );
       return byRevenue ? "revenue" : "attainment";
     },
+    destroy: () => chart.destroy(),
   };
 }
 
 /** Live revenue per minute (last 30 minutes) from the feed. */
 export function createMinutesChart(canvas) {
   const Chart = ChartJs();
-  if (!Chart) return { update() {} };
+  if (!Chart) return { update() {}, destroy() {} };
   const fmt = new Intl.DateTimeFormat("pt-BR", { hour: "2-digit", minute: "2-digit" });
   const chart = new Chart(canvas, {
     type: "bar",
@@ -114,5 +115,6 @@ export function createMinutesChart(canvas) {
       chart.data.datasets[0].data = series.map((p) => Number(p.cents) / 100);
       chart.update("none");
     },
+    destroy: () => chart.destroy(),
   };
 }
