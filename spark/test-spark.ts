@@ -34,11 +34,15 @@ export async function runSparkTests(): Promise<PytestCounts> {
   const runtime = await ensureSpark((l) => console.log(l));
   const out = resolve(REPO_ROOT, "test-results", "spark-pytest.xml");
   mkdirSync(resolve(REPO_ROOT, "test-results"), { recursive: true });
-  const r = spawnSync(runtime.python, ["-m", "pytest", "-q", "tests", `--junitxml=${out}`], {
-    cwd: SPARK_DIR,
-    stdio: "inherit",
-    env: { ...process.env, PYSPARK_PYTHON: runtime.python },
-  });
+  const r = spawnSync(
+    runtime.python,
+    ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", `--junitxml=${out}`],
+    {
+      cwd: SPARK_DIR,
+      stdio: "inherit",
+      env: { ...process.env, PYSPARK_PYTHON: runtime.python },
+    },
+  );
   if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0, ok: false };
   const counts = junitCounts(readFileSync(out, "utf8"));
   const none = r.status === 5 || counts.passed + counts.failed === 0;
