@@ -12,6 +12,7 @@ export const FIELD_HINTS: Readonly<Record<string, string>> = {
   sellerId: "o código do vendedor, até 64 letras, dígitos, _ ou -",
   month: "um mês no formato AAAA-MM, por exemplo 2024-05",
   date: "uma data no formato AAAA-MM-DD, por exemplo 2024-05-31",
+  until: "uma data no formato AAAA-MM-DD, por exemplo 2024-05-31",
   limit: "um número inteiro de 1 a 100",
   weeks: "um número inteiro de semanas, de 1 a 52",
   basketsPerSellerHour: "um número de cestas por vendedor por hora, maior que 0 e até 1000",
@@ -22,7 +23,9 @@ export const idParam = { type: "string", pattern: ID_PATTERN } as const;
 export const monthParam = { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])$" } as const;
 export const dateParam = {
   type: "string",
+  // The pattern keeps the shape strict; the format rejects impossible days (2024-02-31).
   pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
+  format: "date",
 } as const;
 export const limitParam = { type: "integer", minimum: 1, maximum: 100, default: 10 } as const;
 

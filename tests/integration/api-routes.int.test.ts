@@ -532,7 +532,10 @@ const ROUTES: readonly RouteCase[] = [
     url: "/api/products/promotions?date=2024-05-15",
     allowed: ["seller2003", "manager8", "admin"],
     denied: [],
-    bad: [["/api/products/promotions?date=ontem", "date"]],
+    bad: [
+      ["/api/products/promotions?date=ontem", "date"],
+      ["/api/products/promotions?date=2024-02-31", "date"],
+    ],
   },
   {
     name: "ingest status",
