@@ -48,7 +48,9 @@ export const STOCK_LOOKBACK_DAYS = 90;
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const ID = /^[\w.-]{1,64}$/;
+/** Ids are quoted by the `sql` helper whatever they hold; this only bounds them (no control characters). */
+// eslint-disable-next-line no-control-regex
+const ID = /^[^\u0000-\u001f\u007f]{1,64}$/;
 
 const bad = (what: string): never => {
   throw new VitrineError(VT_ERR_API_BAD_REQUEST, what);
@@ -60,7 +62,7 @@ const checkDate = (d: string): string => {
   return d;
 };
 const checkId = (what: string, id: string): string =>
-  ID.test(id) ? id : bad(`${what} must be 1–64 letters, digits, '_', '.' or '-'`);
+  ID.test(id) ? id : bad(`${what} must be 1–64 characters without control characters`);
 const checkCount = (what: string, n: number, max: number): number =>
   Number.isInteger(n) && n >= 1 && n <= max ? n : bad(`${what} must be an integer from 1 to ${max}`);
 

@@ -785,7 +785,10 @@ describe("figures module", () => {
     await expect(f.sellerSummary({ sellerId: "1", month: "2024-13" })).rejects.toMatchObject({
       code: "VT_ERR_API_BAD_REQUEST",
     });
-    await expect(f.complements({ productId: "x'--", limit: 5 })).rejects.toMatchObject({
+    // Any id is quoted, never spliced: a quote is just an unknown id.
+    expect(await f.employee("10002' OR 1=1 --")).toBeUndefined();
+    expect(await f.sellerSummary({ sellerId: "x\\' OR '1'='1", month: "2024-05" })).toBeUndefined();
+    await expect(f.complements({ productId: "x".repeat(65), limit: 5 })).rejects.toMatchObject({
       code: "VT_ERR_API_BAD_REQUEST",
     });
     await expect(f.topMargin({ limit: 0, date: "2024-06-05" })).rejects.toMatchObject({
