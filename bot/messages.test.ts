@@ -84,9 +84,15 @@ describe("salePing", () => {
 
   it("merges pending sales exactly (no float sums) with the last sale's month figures", () => {
     const text = msg.salePing([
-      event({ revenue: "0.10", earned: "0.01" }),
-      event({ revenue: "0.20", earned: "0.01" }),
-      event({ revenue: "0.70", earned: "0.02", month_commission: "790.00", crossed_tier: false }),
+      event({ basket_id: "a", revenue: "0.10", earned: "0.01" }),
+      event({ basket_id: "b", revenue: "0.20", earned: "0.01" }),
+      event({
+        basket_id: "c",
+        revenue: "0.70",
+        earned: "0.02",
+        month_commission: "790.00",
+        crossed_tier: false,
+      }),
     ]);
     expect(text.split("\n").slice(0, 3)).toEqual([
       R("💰 3 vendas: R$ 0,10 + R$ 0,20 + R$ 0,70 = R$ 1,00"),
@@ -105,8 +111,27 @@ describe("salePing", () => {
     );
   });
 
+  it("merges the lines of one basket into one sale of several items, and sums per basket", () => {
+    const one = msg.salePing([
+      event({ revenue: "119.80", earned: "3.59" }),
+      event({ product_name: "Delineador", quantidade: 1, revenue: "30.00", earned: "0.90" }),
+    ]);
+    expect(one.split("\n").slice(0, 2)).toEqual([
+      R("💰 Venda de R$ 149,80 — 2× Batom Matte, 1× Delineador"),
+      R("Você ganhou R$ 4,49 com ela."),
+    ]);
+    const two = msg.salePing([
+      event({ revenue: "10.00" }),
+      event({ revenue: "5.00" }),
+      event({ basket_id: "101|10", revenue: "1.00" }),
+    ]);
+    expect(two.split("\n")[0]).toBe(R("💰 2 vendas: R$ 15,00 + R$ 1,00 = R$ 16,00"));
+  });
+
   it("gives only the total for many merged sales", () => {
-    const many = Array.from({ length: 7 }, () => event({ revenue: "0.10", earned: "0.01" }));
+    const many = Array.from({ length: 7 }, (_, i) =>
+      event({ basket_id: `b${i}`, revenue: "0.10", earned: "0.01" }),
+    );
     expect(msg.salePing(many).split("\n").slice(0, 2)).toEqual([
       R("💰 7 vendas somando R$ 0,70"),
       R("Você ganhou R$ 0,07 com elas."),

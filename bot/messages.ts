@@ -131,20 +131,32 @@ export function salePing(events: readonly SaleFeedback[], opts: { manager?: bool
   const last = events[events.length - 1];
   if (!last) throw new Error("salePing needs at least one event");
   const lines: string[] = [];
+  // A sale is a basket: lines of one basket that arrive together are one sale of several items.
+  const baskets = new Map<string, SaleFeedback[]>();
+  for (const e of events) baskets.set(e.basket_id, [...(baskets.get(e.basket_id) ?? []), e]);
+  const earned = brlCents(sumCents(events.map((e) => e.earned)));
   if (events.length === 1) {
     lines.push(
       last.quantidade < 0
         ? `↩️ Devolução de ${brl(last.revenue)} — ${-last.quantidade}× ${product(last)}`
         : `💰 Venda de ${brl(last.revenue)} — ${last.quantidade}× ${product(last)}`,
-      ...(opts.manager ? [] : [`Você ganhou ${brl(last.earned)} com ela.`]),
+      ...(opts.manager ? [] : [`Você ganhou ${earned} com ela.`]),
+    );
+  } else if (baskets.size === 1) {
+    lines.push(
+      `💰 Venda de ${brlCents(sumCents(events.map((e) => e.revenue)))} — ${events
+        .map((e) => `${e.quantidade}× ${product(e)}`)
+        .join(", ")}`,
+      ...(opts.manager ? [] : [`Você ganhou ${earned} com ela.`]),
     );
   } else {
-    const total = brlCents(sumCents(events.map((e) => e.revenue)));
+    const sums = [...baskets.values()].map((b) => sumCents(b.map((e) => e.revenue)));
+    const total = brlCents(sums.reduce((x, y) => x + y, 0n));
     lines.push(
-      events.length <= LISTED_SALES
-        ? `💰 ${events.length} vendas: ${events.map((e) => brl(e.revenue)).join(" + ")} = ${total}`
-        : `💰 ${events.length} vendas somando ${total}`,
-      ...(opts.manager ? [] : [`Você ganhou ${brlCents(sumCents(events.map((e) => e.earned)))} com elas.`]),
+      sums.length <= LISTED_SALES
+        ? `💰 ${sums.length} vendas: ${sums.map(brlCents).join(" + ")} = ${total}`
+        : `💰 ${sums.length} vendas somando ${total}`,
+      ...(opts.manager ? [] : [`Você ganhou ${earned} com elas.`]),
     );
   }
   if (opts.manager) {
