@@ -359,10 +359,12 @@ describe("gold slices and the seed's views", () => {
       `INSERT INTO ${table} FORMAT JSONEachRow ${rows.map((r) => JSON.stringify(r)).join(" ")}`;
     const out = await runOnChdb({
       database,
+      // As on 18.16: rows before 0005 (its fill), the rest through the views.
       statements: [
-        ...files.flatMap((f) => f.statements),
+        ...files.filter((f) => f.version < 5).flatMap((f) => f.statements),
         ...REF.map(([t, rows]) => insert(t, rows)),
         insert("sales_lines", LINES.slice(0, 250)),
+        ...files.filter((f) => f.version >= 5).flatMap((f) => f.statements),
         insert("sales_lines", LINES.slice(250)),
       ],
       queries: QUERIES,
