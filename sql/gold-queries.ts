@@ -1,6 +1,7 @@
 /**
- * Queries of the gold aggregates (the one place the API, the bot and tests read them from).
- * Figures come back exact, as decimal text (64-bit integers are never parsed as floats).
+ * Raw rows of the seller-month and store-month gold aggregates (tests and ad-hoc checks).
+ * The product reads figures through `sql/figures/index.ts`, which finishes them with the domain
+ * rules. Sums come back exact, as decimal text (64-bit integers are never parsed as floats).
  *
  * @example
  *   const rows = await queryRows<SellerMonthRow>(ch, sellerMonthQuery({ month: "2024-05" }));
