@@ -1,5 +1,5 @@
 /**
- * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20]` — end to
+ * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--heap MB] [--profile DIR]` — end to
  * end: a generated chain's files in the bucket → connector → Kafka → processor → ClickHouse gold
  * queryable, in lines/s; the connector's own share; the processor's peak RSS; and beside it a raw
  * `clickhouse-client` CSV load of the same transaction lines (the local insert limit) as a ratio.
@@ -31,6 +31,16 @@ const LINES = arg("lines", 1_000_000);
 const STORES = arg("stores", 250);
 const SELLERS = arg("sellers-per-store", 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `--profile DIR`: the processor writes a CPU profile (node --cpu-prof) into DIR. */
+/** `--sequential`: connector first, then the processor alone on the loaded topic (its own rate). */
+const sequential = process.argv.includes("--sequential");
+/** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size). */
+const heapMb = process.argv.includes("--heap")
+  ? Number(process.argv[process.argv.indexOf("--heap") + 1])
+  : undefined;
+const profileDir = process.argv.includes("--profile")
+  ? process.argv[process.argv.indexOf("--profile") + 1]
+  : undefined;
 
 async function main(): Promise<void> {
   const tag = Date.now().toString(36);
@@ -70,50 +80,59 @@ async function main(): Promise<void> {
     );
 
     // The processor (applies the migrations into the bench database, then consumes).
-    child = spawn(
-      process.execPath,
-      ["--import", "tsx", resolve(REPO_ROOT, "processors/pipeline/process-cli.ts")],
-      {
-        cwd: REPO_ROOT,
-        env: { ...env, LOG_LEVEL: "info" },
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    while (!out.includes("processor.started")) {
-      if (child.exitCode !== null) throw new Error(`processor exited: ${out}`);
-      await sleep(100);
-    }
     let peakKb = 0;
-    const pid = child.pid!;
-    const sampler = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
+    let sampler: NodeJS.Timeout | undefined;
+    const startProcessor = async (): Promise<void> => {
+      const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+      const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+      const c = spawn(
+        process.execPath,
+        [...heap, ...profile, "--import", "tsx", resolve(REPO_ROOT, "processors/pipeline/process-cli.ts")],
+        { cwd: REPO_ROOT, env: { ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      child = c;
+      let out = "";
+      c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      while (!out.includes("processor.started")) {
+        if (c.exitCode !== null) throw new Error(`processor exited: ${out}`);
+        await sleep(100);
       }
-    }, 200);
+      sampler = setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${c.pid}/status`, "utf8"));
+          if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        } catch {
+          /* exited */
+        }
+      }, 200);
+    };
+    const db = createClickHouse(config.clickhouse);
+    const goldHolds = async (lines: number): Promise<void> => {
+      for (;;) {
+        const [r] = await queryRows<{ n: string }>(
+          db,
+          sql`SELECT toString(countMerge(lines)) AS n FROM seller_month`,
+        );
+        if (Number(r?.n ?? 0) >= lines) return;
+        if (child?.exitCode !== null) throw new Error("processor exited");
+        await sleep(100);
+      }
+    };
 
+    if (!sequential) await startProcessor();
     const t0 = Date.now();
     const source = await S3SourceConnector.create(deps, `bench-${tag}`);
     const summary = await source.replay({ prefix });
     await source.close();
     const tConnector = Date.now() - t0;
     const lines = summary.files.filter((f) => f.kind === "transactions").reduce((a, f) => a + f.accepted, 0);
-
-    // Gold queryable: seller_month counts every line.
-    const db = createClickHouse(config.clickhouse);
-    for (;;) {
-      const [r] = await queryRows<{ n: string }>(
-        db,
-        sql`SELECT toString(countMerge(lines)) AS n FROM seller_month`,
-      );
-      if (Number(r?.n ?? 0) >= lines) break;
-      if (child.exitCode !== null) throw new Error("processor exited");
-      await sleep(100);
-    }
+    let tProcessor: number | undefined;
+    if (sequential) {
+      await startProcessor();
+      const tp = Date.now();
+      await goldHolds(lines);
+      tProcessor = Date.now() - tp;
+    } else await goldHolds(lines);
     const tTotal = Date.now() - t0;
     clearInterval(sampler);
     await db.close();
@@ -144,6 +163,10 @@ async function main(): Promise<void> {
     console.log(
       `connector (bucket → Kafka)        ${(tConnector / 1000).toFixed(1)} s  ${rate(lines, tConnector)} lines/s`,
     );
+    if (tProcessor !== undefined)
+      console.log(
+        `processor alone (Kafka → gold)    ${(tProcessor / 1000).toFixed(1)} s  ${rate(lines, tProcessor)} lines/s`,
+      );
     console.log(
       `end to end (bucket → gold)        ${(tTotal / 1000).toFixed(1)} s  ${rate(lines, tTotal)} lines/s`,
     );
@@ -153,7 +176,11 @@ async function main(): Promise<void> {
     console.log(`ratio end-to-end / CSV load       ${(tCsv / tTotal).toFixed(3)}`);
     console.log(`processor peak RSS                ${Math.round(peakKb / 1024)} MB`);
   } finally {
-    child?.kill("SIGTERM");
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
     await exec(ch, sql`DROP DATABASE IF EXISTS ${ident(config.clickhouse.database)}`).catch(() => {});
     await ch.close();
     const admin = deps.kafka.admin();

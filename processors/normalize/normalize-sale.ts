@@ -41,26 +41,49 @@ interface SaleTime {
 }
 
 /**
- * UTC offset (ms) of each local hour `YYYY-MM-DD HH` of a zone, when the whole hour has one
- * offset; `null` for an hour with a daylight-saving change (those take luxon's slow path).
- * Bounded: cleared when it grows past `HOUR_CACHE_MAX` hours (about 11 years of hours).
+ * UTC offset (ms) of each local day `YYYY-MM-DD` of a zone when the whole day has one offset,
+ * else of each local hour when that hour has one; `null` for an hour with a daylight-saving
+ * change (those take luxon's slow path). Bounded: cleared past `CACHE_MAX` entries.
  */
+const dayOffsets = new Map<string, number | null>();
 const hourOffsets = new Map<string, number | null>();
-const HOUR_CACHE_MAX = 100_000;
+const CACHE_MAX = 100_000;
+
+function uniformOffset(
+  zone: string,
+  from: { year: number; month: number; day: number; hour: number },
+  toHour: number,
+): number | null {
+  const start = DateTime.fromObject(from, { zone });
+  const end = DateTime.fromObject({ ...from, hour: toHour, minute: 59, second: 59 }, { zone });
+  return start.isValid &&
+    end.isValid &&
+    start.offset === end.offset &&
+    start.hour === from.hour &&
+    end.hour === toHour &&
+    start.day === from.day &&
+    end.day === from.day
+    ? start.offset * 60_000
+    : null;
+}
+
+function cached(map: Map<string, number | null>, key: string, compute: () => number | null): number | null {
+  let v = map.get(key);
+  if (v !== undefined) return v;
+  v = compute();
+  if (map.size >= CACHE_MAX) map.clear();
+  map.set(key, v);
+  return v;
+}
 
 function offsetOfLocalHour(zone: string, y: number, mo: number, d: number, h: number): number | null {
-  const key = `${zone}|${y}-${mo}-${d} ${h}`;
-  let off = hourOffsets.get(key);
-  if (off !== undefined) return off;
-  const start = DateTime.fromObject({ year: y, month: mo, day: d, hour: h }, { zone });
-  const end = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: 59, second: 59 }, { zone });
-  off =
-    start.isValid && end.isValid && start.offset === end.offset && start.hour === h && end.hour === h
-      ? start.offset * 60_000
-      : null;
-  if (hourOffsets.size >= HOUR_CACHE_MAX) hourOffsets.clear();
-  hourOffsets.set(key, off);
-  return off;
+  const day = cached(dayOffsets, `${zone}|${y}-${mo}-${d}`, () =>
+    uniformOffset(zone, { year: y, month: mo, day: d, hour: 0 }, 23),
+  );
+  if (day !== null) return day;
+  return cached(hourOffsets, `${zone}|${y}-${mo}-${d} ${h}`, () =>
+    uniformOffset(zone, { year: y, month: mo, day: d, hour: h }, h),
+  );
 }
 
 /** Slow, general path: luxon for every case (offsets, DST hours). */

@@ -4,7 +4,7 @@
  * Applies pending migrations first.
  *
  *   --plan FILE                 another commission plan (JSON)
- *   --batch-bytes N             bytes fetched per partition per batch (default 2 MiB)
+ *   --batch-bytes N             bytes fetched per partition per batch (default 512 KiB)
  *   --partitions N              partitions processed at once (default 4)
  *   --feedback-max-age-hours H  feedback only for sales at most H hours old (default 24; 0 = all)
  */

@@ -40,7 +40,7 @@ export interface SalesProcessorDeps {
 export interface SalesProcessorOptions {
   /** Consumer group (default `<prefix>vitrine-sales-processor`); also the transactional ids' base. */
   readonly groupId?: string;
-  /** Bytes fetched per partition per batch (bounds memory with `partitions`); default 2 MiB. */
+  /** Bytes fetched per partition per batch (bounds memory with `partitions`); default 512 KiB. */
   readonly batchBytes?: number;
   /** Partitions processed at once; default 4. */
   readonly partitions?: number;
@@ -67,7 +67,7 @@ export async function startSalesProcessor(
   const topics = deps.kafka.topics;
   const groupId = opts.groupId ?? deps.kafka.scoped("vitrine-sales-processor");
   const partitions = opts.partitions ?? 4;
-  const batchBytes = opts.batchBytes ?? 2 * 1024 * 1024;
+  const batchBytes = opts.batchBytes ?? 512 * 1024;
   const admin = deps.kafka.admin();
   await admin.connect();
   await ensureProcessingTopics(admin, topics);
