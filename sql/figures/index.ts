@@ -113,21 +113,33 @@ export function createFigures(deps: FiguresDeps): Figures {
   /** Seller summaries of one month for a set of ids (sales, latest employee row, latest target). */
   async function summaries(month: string, ids: readonly string[]): Promise<SellerSummary[]> {
     if (ids.length === 0) return [];
-    const [sales, people, targets] = await Promise.all([
+    const [sales, people, targets, soldIn] = await Promise.all([
       rows<q.SellerMonthFigures>(q.sellerMonthFigures(month, q.inList(raw("seller_id"), ids))),
       rows<q.EmployeeRow>(q.employees(q.inList(raw("id_employee"), ids))),
       rows<q.TargetRow>(q.sellerTargets(month, q.inList(raw("id_employee"), ids))),
+      rows<q.SellerStoreRow>(q.sellerStores(month, q.inList(raw("seller_id"), ids))),
     ]);
     const s = byId(sales, (r) => r.seller_id);
     const e = byId(people, (r) => r.id_employee);
     const t = byId(targets, (r) => r.id);
+    // A seller without an employee row belongs to the store where they sold most that month.
+    const mainStore = new Map<string, q.SellerStoreRow>();
+    for (const r of soldIn) {
+      const best = mainStore.get(r.seller_id);
+      if (
+        !best ||
+        Number(r.lines) > Number(best.lines) ||
+        (r.lines === best.lines && compareIds(r.store_id, best.store_id) < 0)
+      )
+        mainStore.set(r.seller_id, r);
+    }
     const out: SellerSummary[] = [];
     for (const id of ids) {
       const fig = s.get(id);
       const emp = e.get(id);
       const tgt = t.get(id);
       if (!fig && !emp && !tgt) continue;
-      out.push(sellerSummaryOf(plan, id, month, fig, emp, tgt));
+      out.push(sellerSummaryOf(plan, id, month, fig, emp, tgt, mainStore.get(id)?.store_id));
     }
     return out;
   }
@@ -415,6 +427,7 @@ export function sellerSummaryOf(
   fig: q.SellerMonthFigures | undefined,
   emp: q.EmployeeRow | undefined,
   tgt: q.TargetRow | undefined,
+  soldIn?: string,
 ): SellerSummary {
   const revenue = big(fig?.revenue_cents);
   const target = tgt ? BigInt(tgt.target_cents) : undefined;
@@ -424,7 +437,7 @@ export function sellerSummaryOf(
   const next = paid ? nextTier(plan, revenue, target) : undefined;
   return {
     sellerId,
-    storeId: emp?.store_id ?? null,
+    storeId: emp?.store_id ?? soldIn ?? null,
     month,
     revenue: formatCents(revenue),
     target: target === undefined ? null : formatCents(target),

@@ -94,6 +94,19 @@ export const storeEmployeeIds = (storeId: string, first: string, last: string): 
 export const storeSellerIds = (storeId: string, month: string): SqlFragment =>
   sql`SELECT DISTINCT seller_id FROM seller_store_month WHERE month = ${month} AND store_id = ${storeId}`;
 
+export interface SellerStoreRow {
+  seller_id: string;
+  store_id: string;
+  lines: string;
+}
+
+/** Accepted lines per (seller, store) in a month, for the sellers matching `sellers`. */
+export const sellerStores = (month: string, sellers: SqlFragment): SqlFragment =>
+  sql`SELECT seller_id, store_id, toString(sum(lines)) AS lines
+  FROM seller_store_month
+  WHERE month = ${month} AND ${sellers}
+  GROUP BY seller_id, store_id`;
+
 export interface TargetRow {
   id: string;
   target_cents: string;

@@ -350,6 +350,13 @@ const storeRef = later(storeRows, (r) => r.nome_loja);
 const productRef = later(productRows, (r) => r.cod_prod);
 const lastDay = (month: string): string => dayPlus(`${month === "2024-05" ? "2024-06" : "2024-07"}-01`, -1);
 
+/** The store with most accepted lines among a seller's lines (ties: lower id). */
+function mainStore(mine: Row[]): string | undefined {
+  const n = new Map<string, number>();
+  for (const l of mine) n.set(l.store_id as string, (n.get(l.store_id as string) ?? 0) + 1);
+  return [...n.entries()].sort(([a, x], [b, y]) => y - x || numeric(a, b))[0]?.[0];
+}
+
 function expectedSeller(id: string, month: string) {
   const mine = accepted.filter((l) => l.seller_id === id && l.month === month);
   const e = employeesById.get(id);
@@ -375,7 +382,7 @@ function expectedSeller(id: string, month: string) {
   }
   return {
     sellerId: id,
-    storeId: e?.store_id ?? null,
+    storeId: e?.store_id ?? mainStore(mine) ?? null,
     month,
     revenue: money(revenue),
     target: tc === undefined ? null : money(tc),
@@ -751,6 +758,7 @@ describe("figures module", () => {
     expect((want["seller 10005 2024-05"] as { attainment: string }).attainment).toBe("1.1999");
     expect((want["seller 10006 2024-05"] as { multiplier: string }).multiplier).toBe("1.5000");
     expect((want["seller 10001 2024-05"] as { commission: string }).commission).toBe("0.00");
+    expect(want["seller 20001 2024-05"]).toMatchObject({ storeId: "105", role: null, name: null });
     expect((want["complements 500004"] as { codProd: string }[]).map((c) => c.codProd)).toEqual([
       "777",
       "9",
