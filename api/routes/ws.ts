@@ -8,8 +8,9 @@
  *   missing token gets `{ type: "error", code: "VT_ERR_API_UNAUTHENTICATED" }` and close 4401.
  * - `{ "type": "subscribe" | "unsubscribe", "scope": "seller" | "store" | "network", "id"? }`,
  *   checked against the caller's rights (`api/auth/access.ts`): `{ type: "subscribed", scope, id }`
- *   or `{ type: "error", code: "VT_ERR_API_FORBIDDEN", … }`. Each accepted subscription to a
- *   person's data is written to the audit log.
+ *   or `{ type: "error", code: "VT_ERR_API_FORBIDDEN", … }`. Each subscription (to a person's
+ *   data: a seller, a store's sellers, the network) is written to the audit log, refused ones as
+ *   `ws.subscribe.denied`; the request id of the rows is the connection's id.
  * - pushes: `{ type: "sale", … }` per accepted sale line (see `live/sale-message.ts`);
  *   `{ type: "dropped", count }` when this client's queue overflowed.
  * - heartbeats: the server pings every `heartbeatMs`; a socket that missed a pong is closed.
@@ -202,7 +203,15 @@ export function wsRoutes(app: FastifyInstance, deps: WsDeps): void {
             : m.scope === "store"
               ? deps.access.canManageStore(p, m.id as string)
               : deps.access.canReadNetworkFeed(p);
+        const read = {
+          actor: p.sub,
+          actorRole: p.role,
+          subjectKind: m.scope,
+          subjectId: m.id ?? "*",
+          requestId: connectionId,
+        };
         if (!allowed) {
+          deps.audit.record({ ...read, action: "ws.subscribe.denied" });
           conn.control({
             type: "error",
             code: VT_ERR_API_FORBIDDEN.code,
@@ -226,14 +235,7 @@ export function wsRoutes(app: FastifyInstance, deps: WsDeps): void {
           return;
         }
         hub.subscribe(conn, key);
-        deps.audit.record({
-          actor: p.sub,
-          actorRole: p.role,
-          action: "ws.subscribe",
-          subjectKind: m.scope,
-          subjectId: m.id ?? "*",
-          requestId: connectionId,
-        });
+        deps.audit.record({ ...read, action: "ws.subscribe" });
         conn.control({ type: "subscribed", ...answer });
       };
     },

@@ -390,7 +390,13 @@ describe("WebSocket /ws against the real API process", () => {
       subject_kind: "network",
       subject_id: "*",
     });
-    // Refused subscriptions are not reads: no row.
+    // A refused subscription is recorded as refused, never as a read.
     expect(rows.filter((r) => r.actor === "seller:2002" && r.subject_id === "2001")).toEqual([]);
+    const denied = await queryRows<{ actor: string; subject_kind: string; subject_id: string }>(
+      ch,
+      sql`SELECT actor, subject_kind, subject_id FROM audit_log WHERE action = 'ws.subscribe.denied'`,
+    );
+    expect(denied).toContainEqual({ actor: "seller:2002", subject_kind: "seller", subject_id: "2001" });
+    expect(denied).toContainEqual({ actor: "manager:8", subject_kind: "store", subject_id: "7" });
   });
 });
