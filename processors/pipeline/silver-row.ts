@@ -69,12 +69,18 @@ export const SALES_LINE_COLUMNS = [
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
-/** 'YYYY-MM-DD hh:mm:ss' in UTC (cheaper than toISOString + slicing). */
+let lastMs = NaN;
+let lastText = "";
+
+/** 'YYYY-MM-DD hh:mm:ss' in UTC (a basket's lines share their time: the last one is remembered). */
 export function utcText(ms: number): string {
+  if (ms === lastMs) return lastText;
+  lastMs = ms;
   const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(
+  lastText = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(
     d.getUTCHours(),
   )}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return lastText;
 }
 
 /** The silver row of an enriched sale at its Kafka coordinates, with the walk's decision. */

@@ -47,8 +47,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(name: string): Promise<Harness> {
-  const env = isolatedEnv(name, { clickhouse: true });
+/** @param extraEnv overrides, e.g. another `CLICKHOUSE_URL` */
+export async function harness(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Harness> {
+  const env = { ...isolatedEnv(name, { clickhouse: true }), ...extraEnv };
   const config = loadConfig(env);
   const deps = connectorDeps(config, createLogger({ name: "test", level: "error" }));
   await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations") });
