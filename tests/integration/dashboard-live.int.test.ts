@@ -357,7 +357,8 @@ describe("live dashboard in headless Chromium", () => {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
 
-  async function produce(...events: Record<string, unknown>[]): Promise<void> {
+  /** Writes the sales' silver rows, then produces their events; returns when the send began. */
+  async function produce(...events: Record<string, unknown>[]): Promise<number> {
     // The silver rows first (REST figures), then the events (the socket), as the processor does.
     const ids = new Set(events.map((e) => String(e.line_id)));
     await ch.insert({
@@ -365,12 +366,12 @@ describe("live dashboard in headless Chromium", () => {
       format: "JSONEachRow",
       values: lines.filter((l) => ids.has(String(l.line_id))),
     });
-    await producer.send({
-      topic: kafka.topics.salesFeedback,
-      messages: await Promise.all(
-        events.map(async (e) => ({ key: String(e.seller_id), value: await encode(e) })),
-      ),
-    });
+    const messages = await Promise.all(
+      events.map(async (e) => ({ key: String(e.seller_id), value: await encode(e) })),
+    );
+    const sentAt = Date.now();
+    await producer.send({ topic: kafka.topics.salesFeedback, messages });
+    return sentAt;
   }
 
   async function login(page: Page, token: string): Promise<void> {
@@ -446,11 +447,17 @@ describe("live dashboard in headless Chromium", () => {
       .toContain(brl(storeBefore));
     expect(await page.locator("#margin-body").innerText()).toContain("Batom Matte");
 
-    // A sale of Bruno: 3 × Base Líquida takes him past 100 % and past Ana.
-    await page.evaluate(() => Object.assign(globalThis, { __noReload: 42 }));
+    // A sale of Bruno: 3 × Base Líquida takes him past 100 % and past Ana. A marker a reload would lose, and the moment the first feed line appears (a figure, printed).
+    await page.evaluate(`(() => {
+      window.__noReload = 42;
+      new MutationObserver((_m, obs) => {
+        window.__firstLineAt = Date.now();
+        obs.disconnect();
+      }).observe(document.getElementById("feed"), { childList: true });
+    })()`);
     const event = liveSale(PEOPLE.bruno.id, { prod: "1003", q: 3, cents: 8990, high: true }, [["1001", 7]]);
     expect(event.crossed_tier).toBe(true);
-    await produce(event);
+    const sentAt = await produce(event);
 
     const feed = page.locator("#feed li").first();
     await expect.poll(() => feed.innerText().catch(() => ""), { timeout: 15_000 }).toContain("Base Líquida");
@@ -458,6 +465,11 @@ describe("live dashboard in headless Chromium", () => {
     expect(feedText).toContain(brl(26_970n));
     expect(feedText).toContain("Bruno Costa");
     expect(feedText).toContain("subiu para 1,25×");
+    const shownAt = Number(await page.evaluate("window.__firstLineAt"));
+    console.log(
+      `[dashboard] sale produced → feed line on the page: ${shownAt - sentAt} ms ` +
+        "(Kafka, API consumer, socket, the page's 150 ms render batch)",
+    );
     const bruno = month(PEOPLE.bruno.id);
     const top = (await rows.nth(0).innerText()).replace(/[ \t\r\n]+/g, " ");
     expect(top).toContain("Bruno Costa");
@@ -552,7 +564,7 @@ describe("live dashboard in headless Chromium", () => {
     await page.getByRole("button", { name: "Entrar" }).click();
     await expect.poll(() => page.locator("#team-body li").count(), { timeout: 20_000 }).toBe(4);
     expect(await page.locator("#me-card").isVisible()).toBe(false);
-    expect(errors).toEqual([]);
+    expect(errors, errors.join("\n")).toEqual([]);
     await context.close();
   });
 

@@ -157,39 +157,46 @@ function whoText(who) {
 // === Loading figures
 
 /** Reads a resource into a card body, or shows why not (403 kindly, 404 as "no data yet"). */
-async function into(bodyId, path, query, render, onEmpty) {
+async function into(session, bodyId, path, query, render, onEmpty) {
   try {
-    const body = await s.api.get(path, query);
+    const body = await session.api.get(path, query);
+    if (s !== session) return undefined; // logged out (or in as someone else) meanwhile
     fill(bodyId, render(body));
     return body;
   } catch (err) {
+    if (s !== session) return undefined;
     if (err instanceof ApiError && err.status === 404 && onEmpty) fill(bodyId, message(onEmpty));
     else fill(bodyId, message(explainError(err), "problem"));
     return undefined;
   }
 }
 
-const monthQuery = () => (s.month ? { month: s.month } : {});
+const monthQuery = (session = s) => (session?.month ? { month: session.month } : {});
 
 async function loadAll() {
-  if (!s) return;
-  const m = monthQuery();
+  const session = s;
+  if (!session) return;
+  const m = monthQuery(session);
   const [network, rankingBody, seller] = await Promise.all([
-    s.api.get("/api/network/summary", m).catch((err) => err),
-    s.api.get("/api/stores/ranking", m).catch((err) => err),
-    s.role === "seller" && s.sellerId
-      ? s.api.get(`/api/sellers/${encodeURIComponent(s.sellerId)}/summary`, m).catch((err) => err)
+    session.api.get("/api/network/summary", m).catch((err) => err),
+    session.api.get("/api/stores/ranking", m).catch((err) => err),
+    session.role === "seller" && session.sellerId
+      ? session.api.get(`/api/sellers/${encodeURIComponent(session.sellerId)}/summary`, m).catch((err) => err)
       : Promise.resolve(undefined),
   ]);
-  if (!s) return;
+  if (s !== session) return;
   const ranking = rankingBody instanceof Error ? [] : listOf(rankingBody, "stores", "ranking");
-  s.shownMonth =
-    s.month || (network instanceof Error ? "" : network?.month) || ranking[0]?.month || seller?.month || "";
-  if (!s.month && s.shownMonth) $("month").value = s.shownMonth;
-  $("dash-title").textContent = `Painel de ${formatMonth(s.shownMonth)}`;
+  session.shownMonth =
+    session.month ||
+    (network instanceof Error ? "" : network?.month) ||
+    ranking[0]?.month ||
+    seller?.month ||
+    "";
+  if (!session.month && session.shownMonth) $("month").value = session.shownMonth;
+  $("dash-title").textContent = `Painel de ${formatMonth(session.shownMonth)}`;
 
   // Seller: own card; own store from the summary when the token does not name it.
-  if (s.role === "seller") {
+  if (session.role === "seller") {
     if (seller instanceof Error) {
       fill(
         "me-body",
@@ -201,32 +208,35 @@ async function loadAll() {
         ),
       );
     } else if (seller) {
-      s.storeId ??= seller.storeId ?? undefined;
-      if (seller.name) s.names.set(seller.sellerId, seller.name);
-      s.me = seller;
+      session.storeId ??= seller.storeId ?? undefined;
+      if (seller.name) session.names.set(seller.sellerId, seller.name);
+      session.me = seller;
       fill("me-body", sellerCard(seller));
     }
   }
-  if (s.role === "admin") {
-    s.storeId = pickStore(ranking);
+  if (session.role === "admin") {
+    session.storeId = pickStore(ranking, session.storeId);
   }
 
   // Ranking and chart.
   if (rankingBody instanceof Error) fill("ranking-body", message(explainError(rankingBody), "problem"));
-  else fill("ranking-body", rankingTable(ranking, s.storeId));
-  showRankingHint(s.rankingChart.update(ranking, s.storeId));
+  else fill("ranking-body", rankingTable(ranking, session.storeId));
+  showRankingHint(session.rankingChart.update(ranking, session.storeId));
 
   // Store vs network.
   let store;
-  if (s.storeId) {
-    store = await s.api.get(`/api/stores/${encodeURIComponent(s.storeId)}/summary`, m).catch((err) => err);
+  if (session.storeId) {
+    store = await session.api
+      .get(`/api/stores/${encodeURIComponent(session.storeId)}/summary`, m)
+      .catch((err) => err);
+    if (s !== session) return;
   }
   const net = network instanceof Error ? undefined : network;
   if (store instanceof Error && store.status !== 404)
     fill("store-body", message(explainError(store), "problem"));
   else if (network instanceof Error && !store) fill("store-body", message(explainError(network), "problem"));
   else fill("store-body", storeVsNetwork(store instanceof Error ? undefined : store, net));
-  $("store-title").textContent = s.storeId ? `Loja ${s.storeId} × rede` : "Rede";
+  $("store-title").textContent = session.storeId ? `Loja ${session.storeId} × rede` : "Rede";
 
   const noSales = net !== undefined && net.revenue === "0.00";
   $("banner").textContent = noSales
@@ -234,7 +244,7 @@ async function loadAll() {
     : "";
   show("banner", Boolean(noSales));
 
-  await Promise.all([loadTeam(), loadProducts()]);
+  await Promise.all([loadTeam(session), loadProducts(session)]);
 }
 
 function showRankingHint(kind) {
@@ -244,9 +254,9 @@ function showRankingHint(kind) {
       : "% da meta do mês de cada loja; a sua em destaque.";
 }
 
-function pickStore(ranking) {
+function pickStore(ranking, storeId) {
   const picker = $("store-picker");
-  const current = picker.value || s.storeId;
+  const current = picker.value || storeId;
   const ids = ranking.map((r) => r.storeId);
   picker.replaceChildren(...ids.map((id) => new Option(`Loja ${id}`, id)));
   const chosen = ids.includes(current) ? current : ids[0];
@@ -254,42 +264,43 @@ function pickStore(ranking) {
   return chosen;
 }
 
-async function loadTeam() {
-  if (!s || s.role === "seller") return;
-  if (!s.storeId) {
+async function loadTeam(session) {
+  if (s !== session || session.role === "seller") return;
+  if (!session.storeId) {
     fill("team-body", message("Escolha uma loja para ver a equipe."));
     return;
   }
-  $("team-title").textContent = `Ranking da equipe · loja ${s.storeId}`;
+  $("team-title").textContent = `Ranking da equipe · loja ${session.storeId}`;
   const body = await into(
+    session,
     "team-body",
-    `/api/stores/${encodeURIComponent(s.storeId)}/sellers`,
-    monthQuery(),
+    `/api/stores/${encodeURIComponent(session.storeId)}/sellers`,
+    monthQuery(session),
     (b) => {
-      s.team = listOf(b, "sellers", "team");
-      for (const r of s.team) if (r.name) s.names.set(r.sellerId, r.name);
-      return teamList(s.team);
+      session.team = listOf(b, "sellers", "team");
+      for (const r of session.team) if (r.name) session.names.set(r.sellerId, r.name);
+      return teamList(session.team);
     },
     "Ainda não há vendas nem vendedores neste mês.",
   );
-  if (!body) s.team = [];
+  if (!body) session.team = [];
 }
 
-async function loadProducts() {
-  if (!s) return;
-  const top = await into("margin-body", "/api/products/top-margin", { limit: 8 }, (b) =>
+async function loadProducts(session) {
+  if (s !== session) return;
+  const top = await into(session, "margin-body", "/api/products/top-margin", { limit: 8 }, (b) =>
     marginList(listOf(b, "products")),
   );
   const products = listOf(top, "products").slice(0, 5);
   const lists = await Promise.all(
     products.map((p) =>
-      s.api
+      session.api
         .get(`/api/products/${encodeURIComponent(p.codProd)}/complements`, { limit: 3 })
         .then((b) => ({ p, list: listOf(b, "complements") }))
         .catch(() => ({ p, list: [] })),
     ),
   );
-  if (!s) return;
+  if (s !== session) return;
   for (const { p, list } of lists) s.pairs = addPairs(s.pairs, p.codProd, p.name, list);
   renderPairs();
 }
@@ -491,6 +502,7 @@ $("complements-form").addEventListener("submit", async (ev) => {
     return;
   }
   await into(
+    s,
     "complements-body",
     `/api/products/${encodeURIComponent(id)}/complements`,
     { limit: 5 },
