@@ -149,16 +149,20 @@ export class SalesBatchHandler {
 
   private async once(batch: SourceBatch<RawTransaction>): Promise<BatchStats> {
     const { ch, plan, zone, reference } = this.deps;
-    await reference.catchUp();
-    const state = reference.state;
     const { topic, partition } = batch;
     const msgs = batch.messages;
-
-    let mark = this.watermarks.get(partition);
-    if (mark === undefined) {
-      mark = await clickhouseWatermark(ch, TABLE, topic, partition);
-      this.watermarks.set(partition, mark);
-    }
+    // Three independent round trips at once: the reference catch-up, the watermark (when not
+    // cached) and the baskets' state (for every basket of the batch: lines the batch already
+    // has in ClickHouse are part of that state too, so looking them up early is right).
+    const basketIds = [...new Set(msgs.map((m) => `${m.value.cod_loja}|${m.value.cod_transacao}`))];
+    const [, cachedMark, priorRows] = await Promise.all([
+      reference.catchUp(),
+      this.watermarks.get(partition) ?? clickhouseWatermark(ch, TABLE, topic, partition),
+      basketIds.length > 0 ? basketLines(ch, basketIds) : Promise.resolve([]),
+    ]);
+    const mark = cachedMark;
+    this.watermarks.set(partition, mark);
+    const state = reference.state;
 
     const lines = new Array<SalesLine>(msgs.length);
     const newBasket = new Array<boolean>(msgs.length).fill(false);
@@ -188,8 +192,7 @@ export class SalesBatchHandler {
       enriched.push(enrichSale(normalizeSale(msgs[i]!.value, zone), state, plan));
     let inserted = 0;
     if (enriched.length > 0) {
-      const baskets = [...new Set(enriched.map((e) => e.basketId))];
-      const prior = basketStateOf(await basketLines(ch, baskets));
+      const prior = basketStateOf(priorRows);
       const decisions = walkBaskets(prior, enriched);
       const rows = enriched.map((e, j) => {
         const m = msgs[freshFrom + j]!;
