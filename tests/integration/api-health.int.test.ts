@@ -84,6 +84,7 @@ describe("API /health against the real stack", () => {
       schemaRegistry: { ok: true },
       clickhouse: { ok: true },
       s3: { ok: true },
+      liveFeed: { ok: true }, // the sales.feedback consumer of the socket
     });
     expect(res.status).toBe(200);
     expect(body.status).toBe("ok");
