@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     ["--import", "tsx", resolve(REPO_ROOT, "processors/pipeline/process-cli.ts")],
     {
       cwd: REPO_ROOT,
-      env: { ...env, LOG_LEVEL: "info" },
+      env: { ...env, LOG_LEVEL: "debug" },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -133,6 +133,18 @@ async function main(): Promise<void> {
     console.log(`produce → feedback p95            ${q(95)} ms`);
     console.log(`produce → feedback p99            ${q(99)} ms`);
     console.log(`produce → feedback max            ${latencies.at(-1)} ms`);
+    // Where a batch's time goes (the processor's debug lines).
+    const batches = out
+      .split("\n")
+      .filter((l) => l.includes('"processor.batch"'))
+      .map((l) => JSON.parse(l) as { lines: number; ms: Record<string, number> });
+    if (batches.length > 0) {
+      const avg = (f: (b: (typeof batches)[number]) => number) =>
+        (batches.reduce((a, b) => a + f(b), 0) / batches.length).toFixed(1);
+      console.log(
+        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines; ms: lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
+      );
+    }
   } finally {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});

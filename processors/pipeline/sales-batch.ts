@@ -74,6 +74,13 @@ export interface BatchStats {
   readonly accepted: number;
   readonly rejected: number;
   readonly feedback: number;
+  /** Wall time of the batch's phases, ms (lookups, insert, feedback queries, Kafka transaction). */
+  readonly ms: {
+    readonly lookups: number;
+    readonly insert: number;
+    readonly feedback: number;
+    readonly kafka: number;
+  };
 }
 
 const TABLE = "sales_lines";
@@ -151,6 +158,7 @@ export class SalesBatchHandler {
     const { ch, plan, zone, reference } = this.deps;
     const { topic, partition } = batch;
     const msgs = batch.messages;
+    const t0 = performance.now();
     // Three independent round trips at once: the reference catch-up, the watermark (when not
     // cached) and the baskets' state (for every basket of the batch: lines the batch already
     // has in ClickHouse are part of that state too, so looking them up early is right).
@@ -163,6 +171,7 @@ export class SalesBatchHandler {
     const mark = cachedMark;
     this.watermarks.set(partition, mark);
     const state = reference.state;
+    const t1 = performance.now();
 
     const lines = new Array<SalesLine>(msgs.length);
     const newBasket = new Array<boolean>(msgs.length).fill(false);
@@ -206,6 +215,7 @@ export class SalesBatchHandler {
       inserted = rows.length;
     }
 
+    const t2 = performance.now();
     // Outputs.
     const { serdes } = this.deps;
     const normalized: Message[] = [];
@@ -221,6 +231,7 @@ export class SalesBatchHandler {
       }
     }
     const feedback = await this.feedback(lines, newBasket);
+    const t3 = performance.now();
 
     const producer = await this.producer(partition);
     const txn = await producer.transaction();
@@ -247,6 +258,12 @@ export class SalesBatchHandler {
       accepted,
       rejected: lines.length - accepted,
       feedback: feedback.length,
+      ms: {
+        lookups: Math.round(t1 - t0),
+        insert: Math.round(t2 - t1),
+        feedback: Math.round(t3 - t2),
+        kafka: Math.round(performance.now() - t3),
+      },
     };
   }
 
