@@ -99,6 +99,12 @@ export const VT_ERR_BACKFILL_FAILED = defineError(
   { status: 500, retriable: true },
 );
 
+export const VT_ERR_PROCESSOR_BATCH_FAILED = defineError(
+  "VT_ERR_PROCESSOR_BATCH_FAILED",
+  "A sales batch kept failing (ClickHouse or Kafka) after every retry; nothing of it was committed.",
+  { status: 503, retriable: true },
+);
+
 /** Every declared error, for the docs consistency test. */
 export const ALL_ERRORS = [
   VT_ERR_CONFIG_INVALID,
@@ -119,4 +125,5 @@ export const ALL_ERRORS = [
   VT_ERR_BOT_LINK_CODE_INVALID,
   VT_ERR_BACKFILL_REFUSED,
   VT_ERR_BACKFILL_FAILED,
+  VT_ERR_PROCESSOR_BATCH_FAILED,
 ] as const;

@@ -22,6 +22,8 @@
  */
 import type { Producer, Message } from "kafkajs";
 import type { ClickHouseClient } from "../../lib/clickhouse/clickhouse-client.ts";
+import { VT_ERR_PROCESSOR_BATCH_FAILED } from "../../lib/errors/codes.ts";
+import { VitrineError } from "../../lib/errors/vitrine-error.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import type { RawTransaction } from "../../schemas/raw-records.ts";
 import { clickhouseWatermark } from "../../connectors/clickhouse-sink/sink.ts";
@@ -115,8 +117,13 @@ export class SalesBatchHandler {
         this.watermarks.delete(batch.partition);
         await this.dropProducer(batch.partition);
         if (attempt >= attempts) {
-          batch.fail(err);
-          throw err;
+          const failure = new VitrineError(
+            VT_ERR_PROCESSOR_BATCH_FAILED,
+            `batch ${batch.topic}/${batch.partition} up to offset ${batch.lastOffset} failed ${attempts} times: ${(err as Error).message}`,
+            { cause: err },
+          );
+          batch.fail(failure);
+          throw failure;
         }
         this.deps.log.warn(
           { err: (err as Error).message, attempt, partition: batch.partition },
