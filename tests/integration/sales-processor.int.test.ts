@@ -118,10 +118,8 @@ describe("sales processor", () => {
     for (const g of got) {
       const w = want.get(`${g.month}|${g.seller_id}`);
       expect(w, `${g.month} ${g.seller_id}`).toBeDefined();
-      // Commission is checked by the unit tests and golden vectors: here the reference topics
-      // are shared with every other dataset replayed on this stack (same product ids, other
-      // costs), so this test's costs are not the only ones the processor sees. Isolating topics
-      // per run (KAFKA_TOPIC_PREFIX) is the next step; revenue and lines do not depend on them.
+      // Revenue and lines per seller-month, each line once; commission, targets, tiers, pairs and
+      // dead letters against an independent computation: processing-e2e.int.test.ts.
       expect({ revenue: g.revenue, lines: Number(g.lines), distinct: Number(g.distinct_lines) }).toEqual({
         revenue: String(w!.revenue),
         lines: w!.lines,
