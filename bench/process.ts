@@ -69,6 +69,8 @@ async function main(): Promise<void> {
         products: 500,
         lines: LINES,
         dirtyRate: 0,
+        // No daily stock: its millions of rows would dominate the replay (it is not sales).
+        stockProducts: 0,
       },
       createDirectorySink(dir),
     );
