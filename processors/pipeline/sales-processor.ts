@@ -46,6 +46,8 @@ export interface SalesProcessorOptions {
   readonly partitions?: number;
   /** Feedback only for sales at most this many ms old; undefined = every line. Default 24 h. */
   readonly feedbackMaxAgeMs?: number | undefined;
+  /** Consumer session timeout (ms): how soon a dead member's partitions move; default 10 s. */
+  readonly sessionTimeoutMs?: number;
   /** Called after every handled batch (tests, metrics). */
   readonly onBatch?: (stats: BatchStats, partition: number) => void;
 }
@@ -101,7 +103,8 @@ export async function startSalesProcessor(
   const consumer = deps.kafka.consumer({
     groupId,
     maxWaitTimeInMs: 100,
-    sessionTimeout: 10_000,
+    sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: Math.min(3000, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 4)),
     rebalanceTimeout: 30_000,
     maxBytesPerPartition: batchBytes,
     maxBytes: batchBytes * partitions,

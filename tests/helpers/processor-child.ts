@@ -22,6 +22,8 @@ const processor = await startSalesProcessor(
   {
     groupId,
     feedbackMaxAgeMs: undefined,
+    // The broker's minimum: a killed member's partitions move on sooner.
+    sessionTimeoutMs: 6_000,
     // Small batches: more batches, so a kill lands between and inside them.
     batchBytes: Number(batchBytes ?? 64 * 1024),
     onBatch: (s) => process.stdout.write(`BATCH ${s.lines}\n`),
