@@ -27,7 +27,7 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from .clickhouse_http import insert_tsv, tsv_array, tsv_string
+from .clickhouse_http import insert_tsv, tsv_string
 from .fast_path import fast_accept
 from .file_kinds import FILE_KINDS, UNKNOWN_KIND, ValidationContext, kind_of, load_order
 from .judge import header_ok, judge_line
@@ -269,6 +269,10 @@ _KIND = {k.kind: k for k in FILE_KINDS}
 
 
 def write_silver(ch: dict, keys: list[str], rows_per_insert: int):
+    """Inserts pre-formatted TSV rows (``_head`` ⇥ source_file ⇥ ``_tail``, see ``tsv_parts``):
+    the Python side only adds the (escaped) file name and posts the blocks."""
+    sources = [tsv_string(k) for k in keys]
+
     def run(batches):
         buf: list[str] = []
         counts: dict[tuple[str, str], int] = {}
@@ -280,44 +284,13 @@ def write_silver(ch: dict, keys: list[str], rows_per_insert: int):
                 buf.clear()
 
         for batch in batches:
-            cols = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-            for i in range(batch.num_rows):
-                month = cols["month"][i]
-                rejection = cols["rejection"][i]
-                counts[(month, rejection)] = counts.get((month, rejection), 0) + 1
-                fi = cols["file_idx"][i]
-                buf.append(
-                    "\t".join(
-                        (
-                            "backfill",
-                            str(fi),
-                            str(cols["line"][i]),
-                            cols["line_id"][i],
-                            cols["basket_id"][i],
-                            cols["seller_id"][i],
-                            tsv_string(cols["seller_role"][i]),
-                            cols["store_id"][i],
-                            cols["transaction_id"][i],
-                            cols["product_id"][i],
-                            str(cols["quantidade"][i]),
-                            str(cols["preco_cents"][i]),
-                            str(cols["revenue_cents"][i]),
-                            str(cols["high_margin"][i]),
-                            str(cols["commission_rate_micro"][i]),
-                            str(cols["commission_micro"][i]),
-                            str(cols["plan_version"][i]),
-                            cols["sale_time"][i],
-                            cols["local_date"][i],
-                            month,
-                            str(cols["weekday"][i]),
-                            str(cols["hour"][i]),
-                            tsv_string(keys[fi]),
-                            str(cols["line"][i]),
-                            rejection,
-                            tsv_array(cols["pair_partners"][i] or []),
-                        )
-                    )
-                )
+            fis, heads, tails, months, rejections = (
+                batch.column(n).to_pylist() for n in ("file_idx", "_head", "_tail", "month", "rejection")
+            )
+            for fi, head, tail, month, rejection in zip(fis, heads, tails, months, rejections):
+                k = (month, rejection)
+                counts[k] = counts.get(k, 0) + 1
+                buf.append(f"{head}\t{sources[fi]}\t{tail}")
                 if len(buf) >= rows_per_insert:
                     flush()
         flush()
@@ -327,6 +300,26 @@ def write_silver(ch: dict, keys: list[str], rows_per_insert: int):
         )
 
     return run
+
+
+def tsv_parts(silver: DataFrame) -> DataFrame:
+    """The TabSeparated text of each silver row, built in the JVM, around source_file (escaped on
+    the Python side). Every column here is digits, a validated code or a fixed word: nothing to
+    escape (seller_role is vendedor / gerente / empty, product ids are digits)."""
+    c = lambda name: F.col(name).cast("string")  # noqa: E731
+    head = F.concat_ws(
+        "\t",
+        F.lit("backfill"), c("file_idx"), c("line"), c("line_id"), c("basket_id"), c("seller_id"),
+        c("seller_role"), c("store_id"), c("transaction_id"), c("product_id"), c("quantidade"),
+        c("preco_cents"), c("revenue_cents"), c("high_margin"), c("commission_rate_micro"),
+        c("commission_micro"), c("plan_version"), c("sale_time"), c("local_date"), c("month"),
+        c("weekday"), c("hour"),
+    )  # fmt: skip
+    partners = F.concat(
+        F.lit("["), F.array_join(F.transform("pair_partners", lambda x: F.concat(F.lit("'"), x, F.lit("'"))), ","), F.lit("]")
+    )
+    tail = F.concat_ws("\t", c("line"), F.col("rejection"), partners)
+    return silver.select("file_idx", "month", "rejection", head.alias("_head"), tail.alias("_tail"))
 
 
 # === The job
@@ -421,7 +414,7 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
         silver = dedupe_and_pairs(sales.where(F.col("reason").isNull()).drop("reason", "detail", "raw")).where(
             F.col("month").between(job["fromMonth"], job["toMonth"])
         )
-        counts = silver.mapInArrow(
+        counts = tsv_parts(silver).mapInArrow(
             write_silver(job["clickhouse"], keys, job.get("rowsPerInsert", 200_000)), ddl(COUNT_SCHEMA)
         )
         for r in counts.collect():
