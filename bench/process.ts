@@ -9,6 +9,7 @@
  * (history gets no feedback events; see README "Processing").
  */
 import { spawn, spawnSync } from "node:child_process";
+import { DeleteObjectsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { mkdtempSync, readdirSync, rmSync, readFileSync, openSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -190,6 +191,13 @@ async function main(): Promise<void> {
     const mine = (await admin.listTopics()).filter((n) => n.startsWith(deps.kafka.prefix));
     if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => {});
     await admin.disconnect();
+    // The bench's objects leave the bucket with it.
+    for (;;) {
+      const page = await deps.s3.send(new ListObjectsV2Command({ Bucket: config.s3.bucket, Prefix: prefix }));
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+      if (keys.length === 0) break;
+      await deps.s3.send(new DeleteObjectsCommand({ Bucket: config.s3.bucket, Delete: { Objects: keys } }));
+    }
     deps.s3.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
