@@ -2,37 +2,4 @@
  * The bot's view of a `sales.feedback` event (schemas/sales-feedback.avsc, decoded by the
  * registry's Avro reader: field names as in the schema, money as exact decimal text).
  */
-export interface FeedbackComplement {
-  readonly product_id: string;
-  readonly product_name: string;
-  readonly times_bought_together: number;
-}
-
-export interface SaleFeedback {
-  readonly line_id: string;
-  readonly basket_id: string;
-  readonly seller_id: string;
-  readonly store_id: string;
-  readonly product_id: string;
-  readonly product_name: string;
-  readonly quantidade: number;
-  readonly revenue: string;
-  readonly sale_time: string;
-  readonly month: string;
-  readonly high_margin: boolean;
-  readonly line_commission: string;
-  readonly earned: string;
-  readonly month_revenue: string;
-  readonly month_target: string | null;
-  readonly attainment: string | null;
-  readonly multiplier: string;
-  readonly month_commission: string;
-  readonly next_tier_attainment: string | null;
-  readonly next_tier_multiplier: string | null;
-  readonly revenue_to_next_tier: string | null;
-  readonly lines: number;
-  readonly baskets: number;
-  readonly crossed_tier: boolean;
-  readonly complements: readonly FeedbackComplement[];
-  readonly processed_at: number;
-}
+export type { FeedbackComplement, SaleFeedback } from "../schemas/sales-records.ts";

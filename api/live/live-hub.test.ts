@@ -45,7 +45,7 @@ const event = (n: number, seller = "1", store = "7"): SaleFeedbackEvent => ({
   next_tier_attainment: null,
   next_tier_multiplier: null,
   revenue_to_next_tier: null,
-  lines: 1n,
+  lines: 1,
   baskets: 1,
   crossed_tier: false,
   complements: [],

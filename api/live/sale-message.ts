@@ -7,39 +7,10 @@
  *   socket.send(JSON.stringify(saleMessage(event)));
  */
 
-/** A `sales.feedback` value as avsc decodes it (Avro `long` fits a JS number here). */
-export interface SaleFeedbackEvent {
-  readonly line_id: string;
-  readonly basket_id: string;
-  readonly seller_id: string;
-  readonly store_id: string;
-  readonly product_id: string;
-  readonly product_name: string;
-  readonly quantidade: number;
-  readonly revenue: string;
-  readonly sale_time: string;
-  readonly month: string;
-  readonly high_margin: boolean;
-  readonly line_commission: string;
-  readonly earned: string;
-  readonly month_revenue: string;
-  readonly month_target: string | null;
-  readonly attainment: string | null;
-  readonly multiplier: string;
-  readonly month_commission: string;
-  readonly next_tier_attainment: string | null;
-  readonly next_tier_multiplier: string | null;
-  readonly revenue_to_next_tier: string | null;
-  readonly lines: number | bigint;
-  readonly baskets: number | bigint;
-  readonly crossed_tier: boolean;
-  readonly complements: readonly {
-    readonly product_id: string;
-    readonly product_name: string;
-    readonly times_bought_together: number | bigint;
-  }[];
-  readonly processed_at: number | bigint;
-}
+/** A `sales.feedback` value as avsc decodes it (the shared record type). */
+import type { SaleFeedback as SaleFeedbackEvent } from "../../schemas/sales-records.ts";
+
+export type { SaleFeedbackEvent };
 
 export interface SaleMessage {
   readonly type: "sale";

@@ -45,40 +45,10 @@ export interface ProcessingDeadLetter {
   raw_offset: number;
 }
 
-export interface Complement {
-  product_id: string;
-  product_name: string;
-  times_bought_together: number;
-}
+import type { FeedbackComplement, SaleFeedback } from "../../schemas/sales-records.ts";
 
-export interface SaleFeedbackRecord {
-  line_id: string;
-  basket_id: string;
-  seller_id: string;
-  store_id: string;
-  product_id: string;
-  product_name: string;
-  quantidade: number;
-  revenue: string;
-  sale_time: string;
-  month: string;
-  high_margin: boolean;
-  line_commission: string;
-  earned: string;
-  month_revenue: string;
-  month_target: string | null;
-  attainment: string | null;
-  multiplier: string;
-  month_commission: string;
-  next_tier_attainment: string | null;
-  next_tier_multiplier: string | null;
-  revenue_to_next_tier: string | null;
-  lines: number;
-  baskets: number;
-  crossed_tier: boolean;
-  complements: Complement[];
-  processed_at: number;
-}
+export type Complement = FeedbackComplement;
+export type SaleFeedbackRecord = SaleFeedback;
 
 /** ISO 8601 UTC of a silver `sale_time` ('YYYY-MM-DD hh:mm:ss' UTC). */
 export const isoOfSilverTime = (t: string): string => `${t.replace(" ", "T")}Z`;
