@@ -321,17 +321,33 @@ export function expectExact(want: Independent, g: Gold, out: Outputs, ingestDead
 export const independent = (h: Harness, files: CsvFile[]): Independent =>
   independentFigures(files, { zone: h.config.tzBusiness, nowMs: Date.now() });
 
+export type ProcessorChild = ChildProcess & { output: () => string };
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Batches a processor child has reported so far (one `BATCH` line each). */
+export const batchesIn = (child: ProcessorChild): number => (child.output().match(/BATCH /g) ?? []).length;
+
+/** Waits until a child has reported `count` batches, or the deadline (epoch ms) passed. */
+export async function waitForBatches(child: ProcessorChild, count: number, deadline: number): Promise<void> {
+  while (batchesIn(child) < count && Date.now() < deadline) await sleep(20);
+}
+
+/** Signals a child and waits for it to exit. */
+export async function stopChild(child: ProcessorChild, signal: NodeJS.Signals): Promise<void> {
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill(signal);
+  await exited;
+}
+
 /** A processor in a child process (tests/helpers/processor-child.ts); resolves once it is READY. */
-export function spawnProcessor(
-  h: Harness,
-  groupId: string,
-): Promise<ChildProcess & { output: () => string }> {
+export function spawnProcessor(h: Harness, groupId: string): Promise<ProcessorChild> {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", resolve(REPO_ROOT, "tests/helpers/processor-child.ts"), groupId],
       { cwd: REPO_ROOT, env: h.env, stdio: ["ignore", "pipe", "pipe"] },
-    ) as ChildProcess & { output: () => string };
+    ) as ProcessorChild;
     let out = "";
     child.output = () => out;
     child.stdout!.on("data", (d: Buffer) => {

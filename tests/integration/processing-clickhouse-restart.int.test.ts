@@ -13,6 +13,7 @@ import { downStack, upStack } from "../../stack/stack.ts";
 import { freePort } from "../setup/free-port.ts";
 import { testConfig, uniqueName } from "../setup/test-config.ts";
 import {
+  batchesIn,
   expectExact,
   filesOf,
   generate,
@@ -22,14 +23,14 @@ import {
   ingestDeadLetters,
   outputs,
   replay,
+  sleep,
   spawnProcessor,
+  stopChild,
   upload,
   waitCaughtUp,
+  waitForBatches,
   type Harness,
 } from "../helpers/processing-harness.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const batchesIn = (out: string): number => (out.match(/BATCH /g) ?? []).length;
 
 describe("ClickHouse restart mid-stream", { timeout: 400_000 }, () => {
   let h: Harness;
@@ -61,8 +62,8 @@ describe("ClickHouse restart mid-stream", { timeout: 400_000 }, () => {
     try {
       const replaying = replay(h);
       const deadline = Date.now() + 120_000;
-      while (batchesIn(p.output()) < 3 && Date.now() < deadline) await sleep(20);
-      expect(batchesIn(p.output())).toBeGreaterThanOrEqual(3);
+      await waitForBatches(p, 3, deadline);
+      expect(batchesIn(p)).toBeGreaterThanOrEqual(3);
       const summary = await replaying;
       await downStack([ch]); // mid-stream: inserts and lookups fail, the processor retries
       // More work while the server is down (copies under new names: all duplicates), so the
@@ -79,8 +80,7 @@ describe("ClickHouse restart mid-stream", { timeout: 400_000 }, () => {
       const want = independent(h, [...filesOf(dir, h.prefix), ...filesOf(dir, `${h.prefix}copy/`)]);
       expectExact(want, await gold(h.ch), await outputs(h), ingestDeadLetters(summary, copies));
     } finally {
-      p.kill("SIGTERM");
-      await new Promise((r) => p.once("exit", r));
+      await stopChild(p, "SIGTERM");
     }
   });
 });

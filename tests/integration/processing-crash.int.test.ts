@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  batchesIn,
   expectExact,
   filesOf,
   generate,
@@ -15,15 +16,15 @@ import {
   ingestDeadLetters,
   outputs,
   replay,
+  sleep,
   spawnProcessor,
+  stopChild,
   upload,
   waitCaughtUp,
+  waitForBatches,
   type Harness,
 } from "../helpers/processing-harness.ts";
 import { uniqueName } from "../setup/test-config.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const batchesIn = (out: string): number => (out.match(/BATCH /g) ?? []).length;
 
 describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
   let h: Harness;
@@ -44,14 +45,10 @@ describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
       const child = await spawnProcessor(h, groupId);
       // Wait for some batches (first start: at least one; later ones: also re-derivations),
       // then a random extra delay lands the kill anywhere, inside a batch too.
-      const startBatches = batchesIn(child.output());
-      const deadline = Date.now() + 60_000;
-      while (batchesIn(child.output()) < startBatches + 1 + (round % 3) && Date.now() < deadline)
-        await sleep(20);
+      await waitForBatches(child, batchesIn(child) + 1 + (round % 3), Date.now() + 60_000);
       await sleep(Math.floor(Math.random() * 120));
       if (child.exitCode !== null) throw new Error(`processor exited early: ${child.output().slice(-2000)}`);
-      child.kill("SIGKILL");
-      await new Promise((r) => child.once("exit", r));
+      await stopChild(child, "SIGKILL");
       kills++;
     }
     expect(kills).toBe(3);
@@ -59,8 +56,7 @@ describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
     try {
       await waitCaughtUp(h, groupId, 240_000);
     } finally {
-      last.kill("SIGTERM");
-      await new Promise((r) => last.once("exit", r));
+      await stopChild(last, "SIGTERM");
     }
     const want = independent(h, filesOf(dir, h.prefix));
     expectExact(want, await gold(h.ch), await outputs(h), ingestDeadLetters(summary));

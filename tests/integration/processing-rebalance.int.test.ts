@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, it } from "vitest";
 import {
+  batchesIn,
   expectExact,
   filesOf,
   generate,
@@ -17,14 +18,13 @@ import {
   outputs,
   replay,
   spawnProcessor,
+  stopChild,
   upload,
   waitCaughtUp,
+  waitForBatches,
   type Harness,
 } from "../helpers/processing-harness.ts";
 import { uniqueName } from "../setup/test-config.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const batchesIn = (out: string): number => (out.match(/BATCH /g) ?? []).length;
 
 describe("two processors and rebalances mid-stream", { timeout: 400_000 }, () => {
   let h: Harness;
@@ -42,18 +42,15 @@ describe("two processors and rebalances mid-stream", { timeout: 400_000 }, () =>
     const a = await spawnProcessor(h, groupId);
     const replaying = replay(h); // the stream flows while members change
     const deadline = Date.now() + 60_000;
-    while (batchesIn(a.output()) < 3 && Date.now() < deadline) await sleep(20);
+    await waitForBatches(a, 3, deadline);
     const b = await spawnProcessor(h, groupId); // rebalance 1: partitions split between a and b
-    const seen = batchesIn(b.output());
-    while (batchesIn(b.output()) < seen + 2 && Date.now() < deadline + 60_000) await sleep(20);
-    a.kill("SIGKILL"); // rebalance 2 (after the session timeout): b owns everything
-    await new Promise((r) => a.once("exit", r));
+    await waitForBatches(b, batchesIn(b) + 2, deadline + 60_000);
+    await stopChild(a, "SIGKILL"); // rebalance 2 (after the session timeout): b owns everything
     const summary = await replaying;
     try {
       await waitCaughtUp(h, groupId, 240_000);
     } finally {
-      b.kill("SIGTERM");
-      await new Promise((r) => b.once("exit", r));
+      await stopChild(b, "SIGTERM");
     }
     const want = independent(h, filesOf(dir, h.prefix));
     expectExact(want, await gold(h.ch), await outputs(h), ingestDeadLetters(summary));
