@@ -28,9 +28,9 @@ import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { uploadDir } from "../../lib/s3/upload-dir.ts";
 import { DEFAULT_PLAN } from "../../processors/domain/commission-plan.ts";
-import { startSalesProcessor } from "../../processors/pipeline/sales-processor.ts";
 import { backfill, type BackfillSummary } from "../../spark/backfill.ts";
 import { deleteTopicsUnder, isolatedConfig } from "../helpers/isolated-stack.ts";
+import { streamPrefix } from "../helpers/stream-prefix.ts";
 import { uniqueName } from "../setup/test-config.ts";
 
 // === Independent computation from the files (plain parsing; none of the pipeline's code)
@@ -248,27 +248,7 @@ describe("Spark backfill", () => {
 
       // The stream: 2024 through connector, Kafka and the sales processor.
       await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations") });
-      const source = await S3SourceConnector.create(deps, uniqueName("test-backfill-tx"));
-      const replay = await source.replay({ prefix: live });
-      await source.close();
-      const streamLines = replay.files.find((f) => f.kind === "transactions")!.accepted;
-      const processor = await startSalesProcessor({
-        config,
-        kafka: deps.kafka,
-        serde: deps.serde,
-        ch,
-        plan: DEFAULT_PLAN,
-        log,
-      });
-      try {
-        for (let i = 0; i < 1500; i++) {
-          const [row] = await queryRows<{ n: string }>(ch, sql`SELECT count() AS n FROM sales_lines`);
-          if (Number(row?.n) >= streamLines) break;
-          await Promise.race([new Promise((r) => setTimeout(r, 200)), processor.failed]);
-        }
-      } finally {
-        await processor.stop();
-      }
+      const { lines: streamLines } = await streamPrefix({ config, deps, ch, log }, live);
 
       // The history: 2022–2023 through Spark.
       first = await backfill(config, {

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
-import { S3SourceConnector } from "../../connectors/s3-source/source.ts";
 import { generateDataset } from "../../generator/generate-dataset.ts";
 import { createDirectorySink } from "../../generator/sink.ts";
 import { createClickHouse, exec, queryRows } from "../../lib/clickhouse/clickhouse-client.ts";
@@ -19,9 +18,8 @@ import { ident, sql } from "../../lib/clickhouse/sql.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { uploadDir } from "../../lib/s3/upload-dir.ts";
-import { DEFAULT_PLAN } from "../../processors/domain/commission-plan.ts";
-import { startSalesProcessor } from "../../processors/pipeline/sales-processor.ts";
 import { deleteTopicsUnder, isolatedEnv } from "../helpers/isolated-stack.ts";
+import { streamPrefix } from "../helpers/stream-prefix.ts";
 import { uniqueName } from "../setup/test-config.ts";
 
 describe("reconcile", () => {
@@ -71,27 +69,7 @@ describe("reconcile", () => {
     );
     await uploadDir(deps.s3, config.s3.bucket, dir, prefix);
     await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations") });
-    const source = await S3SourceConnector.create(deps, uniqueName("test-reconcile-tx"));
-    const replay = await source.replay({ prefix });
-    await source.close();
-    const lines = replay.files.find((f) => f.kind === "transactions")!.accepted;
-    const processor = await startSalesProcessor({
-      config,
-      kafka: deps.kafka,
-      serde: deps.serde,
-      ch,
-      plan: DEFAULT_PLAN,
-      log,
-    });
-    try {
-      for (let i = 0; i < 1500; i++) {
-        const [row] = await queryRows<{ n: string }>(ch, sql`SELECT count() AS n FROM sales_lines`);
-        if (Number(row?.n) >= lines) break;
-        await Promise.race([new Promise((r) => setTimeout(r, 200)), processor.failed]);
-      }
-    } finally {
-      await processor.stop();
-    }
+    await streamPrefix({ config, deps, ch, log }, prefix);
 
     const agree = reconcileCli();
     expect(agree.stdout, agree.stderr).toMatch(/seller-days compared .*: stream and backfill agree/);
