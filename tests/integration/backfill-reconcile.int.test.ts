@@ -3,7 +3,7 @@
  * processor agree with a backfill of the same files (exit 0); once a seller-day of the live
  * database is off by one line, the CLI prints that seller and day and exits non-zero.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -39,17 +39,21 @@ describe("reconcile", () => {
     await deleteTopicsUnder(deps.kafka);
   });
 
+  // Asynchronous on purpose: a synchronous spawn would block the event loop for the whole run,
+  // so the ClickHouse client could not retire its idle keep-alive sockets, and the first query
+  // after it would hit a socket the server had already closed ("socket hang up").
   const reconcileCli = () =>
-    spawnSync(
-      "npx",
-      ["tsx", "spark/reconcile-cli.ts", "--from", "2024-01", "--to", "2024-02", "--prefix", prefix],
-      {
-        cwd: REPO_ROOT,
-        env,
-        encoding: "utf8",
-        timeout: 600_000,
-      },
-    );
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        "npx",
+        ["tsx", "spark/reconcile-cli.ts", "--from", "2024-01", "--to", "2024-02", "--prefix", prefix],
+        { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 600_000, maxBuffer: 64 << 20 },
+        (err, stdout, stderr) => {
+          const code = err && typeof err.code === "number" ? err.code : err ? null : 0;
+          done({ status: code, stdout, stderr });
+        },
+      );
+    });
 
   it("agrees with the stream, then reports a seller-day that differs", { timeout: 900_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "vitrine-reconcile-"));
@@ -71,7 +75,7 @@ describe("reconcile", () => {
     await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations") });
     await streamPrefix({ config, deps, ch, log }, prefix);
 
-    const agree = reconcileCli();
+    const agree = await reconcileCli();
     expect(agree.stdout, agree.stderr).toMatch(/seller-days compared .*: stream and backfill agree/);
     expect(agree.status).toBe(0);
     expect(Number(/(\d+) seller-days compared/.exec(agree.stdout)?.[1])).toBeGreaterThan(20);
@@ -86,7 +90,7 @@ describe("reconcile", () => {
       sql`INSERT INTO sales_lines (_topic, _partition, _offset, line_id, basket_id, seller_id, store_id, transaction_id, product_id, quantidade, preco_cents, revenue_cents, commission_micro, sale_time, local_date, month)
           VALUES ('tampered', 0, 1, 'x|1|1', 'x|1', ${victim!.seller_id}, 'x', '1', '1', 1, 100, 100, 3000000, ${`${victim!.local_date} 12:00:00`}, ${victim!.local_date}, ${victim!.month})`,
     );
-    const differ = reconcileCli();
+    const differ = await reconcileCli();
     expect(differ.status).toBe(1);
     expect(differ.stdout).toContain(`DIFF ${victim!.local_date} seller ${victim!.seller_id} revenue_cents`);
     expect(differ.stdout).toContain(`DIFF ${victim!.local_date} seller ${victim!.seller_id} lines`);
