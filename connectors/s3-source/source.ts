@@ -16,14 +16,18 @@
  *   await source.close();
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import type { Message, Producer } from "kafkajs";
 import type { Readable } from "node:stream";
 import { resolve } from "node:path";
 import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { IngestDeadLetter } from "../../schemas/raw-records.ts";
-import { sendInChunks, type KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
+import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
+import {
+  connectNativeProducer,
+  type OutMessage,
+  type TransactionalProducer,
+} from "../../streams/kafka/native-producer.ts";
 import {
   readSchemaFile,
   valueSubject,
@@ -39,11 +43,12 @@ import {
   type ValidationContext,
 } from "./contract/file-kinds.ts";
 import { LocalTimeConverter, saleInstant } from "./contract/field-rules.ts";
-import { csvRows } from "./csv-rows.ts";
+import { csvRows, type CsvRow } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import type { SourceMetrics } from "./metrics.ts";
 import { ensureIngestTopics } from "../../streams/topic-specs.ts";
 import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
+import { ValidatePool, type ValidateResponse } from "./validate-pool.ts";
 
 export interface S3SourceDeps {
   readonly config: Config;
@@ -123,9 +128,10 @@ export class S3SourceConnector {
 
   private constructor(
     private readonly deps: S3SourceDeps,
-    private readonly producer: Producer,
+    private readonly producer: TransactionalProducer,
     private readonly serdes: ReadonlyMap<string, SubjectSerde<object>>,
     private readonly checkpoints: Map<string, ObjectCheckpoint>,
+    private readonly pool: ValidatePool,
   ) {
     this.validation = {
       tz: new LocalTimeConverter(deps.config.tzBusiness),
@@ -151,23 +157,30 @@ export class S3SourceConnector {
     try {
       await ensureIngestTopics(admin, topics);
       const serdes = new Map<string, SubjectSerde<object>>();
+      const schemas: Record<string, { schemaId: number; schema: object }> = {};
       for (const k of FILE_KINDS) {
         const schema = await readSchemaFile(resolve(REPO_ROOT, "schemas/raw", k.schemaFile));
         const topic = topics[k.topicKey];
-        serdes.set(topic, await deps.serde.forSubject<object>(valueSubject(topic), schema));
+        const serde = await deps.serde.forSubject<object>(valueSubject(topic), schema);
+        serdes.set(topic, serde);
+        schemas[k.kind] = { schemaId: serde.schemaId, schema: schema as object };
       }
       const dlqSchema = await readSchemaFile(resolve(REPO_ROOT, "schemas/dlq-ingest.avsc"));
-      serdes.set(
-        topics.dlqIngest,
-        await deps.serde.forSubject<object>(valueSubject(topics.dlqIngest), dlqSchema),
+      const dlqSerde = await deps.serde.forSubject<object>(valueSubject(topics.dlqIngest), dlqSchema);
+      serdes.set(topics.dlqIngest, dlqSerde);
+      const producer = await connectNativeProducer(
+        deps.config.kafka,
+        transactionalId ?? deps.kafka.scoped("vitrine-s3-source"),
+        deps.log,
       );
-      const producer = deps.kafka.producer({
-        transactionalId: transactionalId ?? deps.kafka.scoped("vitrine-s3-source"),
-        transactionTimeout: 60_000,
-      });
-      await producer.connect();
       const checkpoints = await loadCheckpoints(deps.kafka, admin);
-      return new S3SourceConnector(deps, producer, serdes, checkpoints);
+      const pool = ValidatePool.start({
+        tz: deps.config.tzBusiness,
+        secret: deps.config.pseudonymSecret,
+        schemas,
+        deadLetter: { schemaId: dlqSerde.schemaId, schema: dlqSchema as object },
+      });
+      return new S3SourceConnector(deps, producer, serdes, checkpoints, pool);
     } finally {
       await admin.disconnect();
     }
@@ -244,6 +257,7 @@ export class S3SourceConnector {
   }
 
   async close(): Promise<void> {
+    await this.pool.close();
     await this.producer.disconnect();
   }
 
@@ -278,8 +292,8 @@ export class S3SourceConnector {
     let rowsRead = resume?.rowsRead ?? 0;
     let accepted = resume?.accepted ?? 0;
     const rejected: Record<string, number> = { ...(resume?.rejected ?? {}) };
-    let data: Message[] = [];
-    let dlq: Message[] = [];
+    let data: OutMessage[] = [];
+    let dlq: OutMessage[] = [];
     let lastCommit = Date.now();
     const maxRows = opts.maxBatchRows ?? 20_000;
     const maxMs = opts.maxBatchMs ?? 500;
@@ -290,8 +304,13 @@ export class S3SourceConnector {
 
     const metrics = this.deps.metrics;
     let pendingAccepted = 0;
-    const pendingRejected: Record<string, number> = {};
-    const commit = async (done: boolean): Promise<void> => {
+    let pendingRejected: Record<string, number> = {};
+    // One transaction in flight while the next batch is parsed: librdkafka sends and commits on
+    // its own threads, so the main thread's CSV, validation and Avro work overlaps the commit.
+    // Memory stays bounded by two batches.
+    let inflight: Promise<void> = Promise.resolve();
+    /** Hands the rows read so far to a transaction (after the one in flight) and returns it. */
+    const startCommit = (done: boolean): Promise<void> => {
       const cp: ObjectCheckpoint = {
         key: obj.key,
         etag: obj.etag,
@@ -304,35 +323,45 @@ export class S3SourceConnector {
         rejected: { ...rejected },
         updatedAt: new Date().toISOString(),
       };
-      const stopTimer = metrics?.commitSeconds.startTimer();
-      const txn = await this.producer.transaction();
-      try {
-        if (dataTopic) await sendInChunks(txn, dataTopic, data);
-        await sendInChunks(txn, topics.dlqIngest, dlq);
-        await txn.send({ topic: topics.s3SourceCheckpoints, messages: [checkpointMessage(cp)], acks: -1 });
-        await txn.commit();
-      } catch (err) {
-        await txn.abort().catch(() => {});
-        throw err;
-      }
-      stopTimer?.();
-      // Counted only once committed, so the metrics agree with what reached Kafka.
-      if (metrics) {
-        metrics.rows.inc({ kind: kindName, outcome: "accepted" }, pendingAccepted);
-        for (const [reason, n] of Object.entries(pendingRejected)) {
-          metrics.rows.inc({ kind: kindName, outcome: "rejected" }, n);
-          metrics.deadLetters.inc({ kind: kindName, reason }, n);
-          delete pendingRejected[reason];
-        }
-        if (done) metrics.files.inc({ kind: kindName });
-      }
-      pendingAccepted = 0;
-      this.checkpoints.set(obj.key, cp);
+      const batch = { data, dlq, accepted: pendingAccepted, rejected: pendingRejected };
       data = [];
       dlq = [];
+      pendingAccepted = 0;
+      pendingRejected = {};
       lastCommit = Date.now();
-      onRows(rowsRead - (resume?.rowsRead ?? 0));
+      const previous = inflight;
+      inflight = (async () => {
+        await previous;
+        const stopTimer = metrics?.commitSeconds.startTimer();
+        const txn = await this.producer.transaction();
+        try {
+          if (dataTopic) await txn.send({ topic: dataTopic, messages: batch.data });
+          await txn.send({ topic: topics.dlqIngest, messages: batch.dlq });
+          await txn.send({ topic: topics.s3SourceCheckpoints, messages: [checkpointMessage(cp)] });
+          await txn.commit();
+        } catch (err) {
+          await txn.abort().catch(() => {});
+          throw err;
+        }
+        stopTimer?.();
+        // Counted only once committed, so the metrics agree with what reached Kafka.
+        if (metrics) {
+          metrics.rows.inc({ kind: kindName, outcome: "accepted" }, batch.accepted);
+          for (const [reason, n] of Object.entries(batch.rejected)) {
+            metrics.rows.inc({ kind: kindName, outcome: "rejected" }, n);
+            metrics.deadLetters.inc({ kind: kindName, reason }, n);
+          }
+          if (done) metrics.files.inc({ kind: kindName });
+        }
+        this.checkpoints.set(obj.key, cp);
+        onRows(cp.rowsRead - (resume?.rowsRead ?? 0));
+      })();
+      // A failure surfaces where the commit is awaited next; never as an unhandled rejection.
+      inflight.catch(() => {});
+      return inflight;
     };
+    /** Commits everything read so far and waits for it. */
+    const commit = (done: boolean): Promise<void> => startCommit(done);
 
     const reject = (dl: IngestDeadLetter): void => {
       rejected[dl.reason] = (rejected[dl.reason] ?? 0) + 1;
@@ -347,58 +376,116 @@ export class S3SourceConnector {
     ).Body as Readable;
     let headerOk = true;
     const delimiter = kind?.delimiter ?? ",";
-    for await (const batch of csvRows(body, { delimiter, startAfterLine: line })) {
-      for (const row of batch) {
-        if (row.line === 1) {
-          headerOk = kind !== undefined && row.fields !== undefined && headerMatches(kind, row.fields);
-          if (!headerOk) log.warn({ header: row.raw.slice(0, 200) }, "file.bad_header");
-          continue;
-        }
-        // Pacing commits what came before this row, so it runs before the row is counted.
-        if (opts.speed && kind?.kind === "transactions" && row.fields?.[0])
-          await this.pace(row.fields[0], opts, commit);
-        rowsRead++;
-        line = row.line;
-        if (!kind) {
-          reject(
-            deadLetter(
-              obj.key,
-              UNKNOWN_KIND,
-              row,
-              "unknown_file",
-              "file name matches no known partner file kind",
-              this.validation,
-            ),
-          );
-          continue;
-        }
-        if (!headerOk) {
-          reject(
-            deadLetter(
-              obj.key,
-              kind.kind,
-              row,
-              "bad_header",
-              `header must be ${kind.columns.join(kind.delimiter)}`,
-              this.validation,
-            ),
-          );
-          continue;
-        }
-        const outcome = validateRow(obj.key, kind, row, this.validation);
-        if (!outcome.ok) {
-          reject(outcome.deadLetter);
-          continue;
-        }
-        accepted++;
-        pendingAccepted++;
-        data.push({ key: outcome.key, value: dataSerde!.encodeSync(outcome.record) });
+    // Rows of a known kind under a good header are validated and Avro-encoded by the worker
+    // thread, two batches in flight, while this thread reads on; pacing needs them one by one.
+    const offloadKind = kind && !opts.speed ? kind : undefined;
+    const queued: { rows: readonly CsvRow[]; result: Promise<ValidateResponse> }[] = [];
+    const absorb = async (): Promise<void> => {
+      const q = queued.shift()!;
+      const res = await q.result;
+      rowsRead += q.rows.length;
+      line = q.rows[q.rows.length - 1]!.line;
+      accepted += res.keys.length;
+      pendingAccepted += res.keys.length;
+      const values = Buffer.from(res.values.buffer, res.values.byteOffset, res.values.byteLength);
+      let start = 0;
+      for (let i = 0; i < res.keys.length; i++) {
+        const end = res.ends[i]!;
+        data.push({ key: res.keys[i]!, value: values.subarray(start, end) });
+        start = end;
       }
-      if (data.length + dlq.length >= maxRows || Date.now() - lastCommit >= maxMs) await commit(false);
+      for (const r of res.rejects) {
+        rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
+        pendingRejected[r.reason] = (pendingRejected[r.reason] ?? 0) + 1;
+        dlq.push({
+          key: obj.key,
+          value: Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength),
+        });
+      }
+    };
+    const commitIfDue = async (): Promise<void> => {
+      if (data.length + dlq.length >= maxRows || Date.now() - lastCommit >= maxMs) {
+        await inflight; // at most one transaction in flight, one batch being read
+        void startCommit(false);
+      }
+    };
+    for await (const batch of csvRows(body, { delimiter, startAfterLine: line })) {
+      let rows: readonly CsvRow[] = batch;
+      if (offloadKind && rows[0]?.line === 1) {
+        const header = rows[0];
+        headerOk = header.fields !== undefined && headerMatches(offloadKind, header.fields);
+        if (!headerOk) log.warn({ header: header.raw.slice(0, 200) }, "file.bad_header");
+        rows = rows.slice(1);
+      }
+      if (offloadKind && headerOk) {
+        if (rows.length > 0) {
+          const result = this.pool.validate({
+            file: obj.key,
+            kind: offloadKind.kind,
+            nowMs: this.validation.nowMs,
+            rows,
+          });
+          result.catch(() => {}); // awaited in order by absorb(); never an unhandled rejection
+          queued.push({ rows, result });
+        }
+        if (queued.length >= 2) await absorb();
+      } else
+        for (const row of rows) {
+          if (row.line === 1) {
+            headerOk = kind !== undefined && row.fields !== undefined && headerMatches(kind, row.fields);
+            if (!headerOk) log.warn({ header: row.raw.slice(0, 200) }, "file.bad_header");
+            continue;
+          }
+          // Pacing commits what came before this row, so it runs before the row is counted.
+          if (opts.speed && kind?.kind === "transactions" && row.fields?.[0])
+            await this.pace(row.fields[0], opts, commit);
+          rowsRead++;
+          line = row.line;
+          if (!kind) {
+            reject(
+              deadLetter(
+                obj.key,
+                UNKNOWN_KIND,
+                row,
+                "unknown_file",
+                "file name matches no known partner file kind",
+                this.validation,
+              ),
+            );
+            continue;
+          }
+          if (!headerOk) {
+            reject(
+              deadLetter(
+                obj.key,
+                kind.kind,
+                row,
+                "bad_header",
+                `header must be ${kind.columns.join(kind.delimiter)}`,
+                this.validation,
+              ),
+            );
+            continue;
+          }
+          const outcome = validateRow(obj.key, kind, row, this.validation);
+          if (!outcome.ok) {
+            reject(outcome.deadLetter);
+            continue;
+          }
+          accepted++;
+          pendingAccepted++;
+          data.push({ key: outcome.key, value: dataSerde!.encodeSync(outcome.record) });
+        }
+      await commitIfDue();
       if (opts.signal?.aborted) {
+        while (queued.length > 0) await absorb();
         await commit(false);
         return { key: obj.key, kind: kindName, skipped: false, rowsRead, accepted, rejected };
       }
+    }
+    while (queued.length > 0) {
+      await absorb();
+      await commitIfDue();
     }
     await commit(true);
     log.info({ rowsRead, accepted, rejected }, "file.done");

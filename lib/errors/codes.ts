@@ -105,6 +105,12 @@ export const VT_ERR_PROCESSOR_BATCH_FAILED = defineError(
   { status: 503, retriable: true },
 );
 
+export const VT_ERR_KAFKA_PRODUCE_FAILED = defineError(
+  "VT_ERR_KAFKA_PRODUCE_FAILED",
+  "The Kafka producer could not connect, produce or commit a transaction; the open transaction was aborted, nothing of it is visible.",
+  { status: 503, retriable: true },
+);
+
 /** Every declared error, for the docs consistency test. */
 export const ALL_ERRORS = [
   VT_ERR_CONFIG_INVALID,
@@ -126,4 +132,5 @@ export const ALL_ERRORS = [
   VT_ERR_BACKFILL_REFUSED,
   VT_ERR_BACKFILL_FAILED,
   VT_ERR_PROCESSOR_BATCH_FAILED,
+  VT_ERR_KAFKA_PRODUCE_FAILED,
 ] as const;
