@@ -8,7 +8,8 @@
  * 3. dedupe and basket state come from ClickHouse (`basket_lines` of the batch's baskets), walked
  *    in offset order (`walkBaskets`): first occurrence wins, pair partners per line;
  * 4. ONE insert of every fresh row (accepted and rejected) — one block, so the gold views count
- *    it once, and the watermark makes a retried or replayed batch add nothing;
+ *    it once, and the watermark makes a retried or replayed batch add nothing; while it runs,
+ *    the batch's Kafka transaction is already sending the outputs that do not depend on it;
  * 5. outputs — `sales.normalized` (accepted), `dlq.processing` (rejected), `sales.feedback`
  *    (accepted lines younger than the feedback age: the seller's month figures after the line,
  *    from the gold totals read after the insert) — AND the group's offset for the partition go
@@ -76,7 +77,11 @@ export interface BatchStats {
   readonly accepted: number;
   readonly rejected: number;
   readonly feedback: number;
-  /** Wall time of the batch's phases, ms (lookups, insert, feedback queries, Kafka transaction). */
+  /**
+   * Wall time of the batch's phases, ms: lookups; the insert (overlapped with the transaction's
+   * `sales.normalized` / `dlq.processing` sends and offsets); feedback queries; the rest of the
+   * Kafka transaction (feedback send and commit).
+   */
   readonly ms: {
     readonly lookups: number;
     readonly insert: number;
@@ -201,29 +206,25 @@ export class SalesBatchHandler {
       }
     }
 
-    // Fresh lines: enrich, decide against the baskets' state in ClickHouse, insert once.
+    // Fresh lines: enrich, decide against the baskets' state in ClickHouse.
     const freshFrom = rederived;
     const enriched = [];
     for (let i = freshFrom; i < msgs.length; i++)
       enriched.push(enrichSale(normalizeSale(msgs[i]!.value, zone), state, plan));
-    let inserted = 0;
+    let rows: SalesLine[] = [];
     if (enriched.length > 0) {
       const prior = basketStateOf(priorRows);
       const decisions = walkBaskets(prior, enriched);
-      const rows = enriched.map((e, j) => {
+      rows = enriched.map((e, j) => {
         const m = msgs[freshFrom + j]!;
         const d = decisions[j]!;
         newBasket[freshFrom + j] = d.newBasket;
         return toSilverRow(e, { topic, partition, offset: Number(m.offset) }, d);
       });
-      await ch.insert({ table: TABLE, format: "JSONEachRow", values: rows });
-      this.watermarks.set(partition, BigInt(msgs[msgs.length - 1]!.offset));
       for (let j = 0; j < rows.length; j++) lines[freshFrom + j] = rows[j]!;
-      inserted = rows.length;
     }
 
-    const t2 = performance.now();
-    // Outputs.
+    // Outputs that do not depend on the insert.
     const { serdes } = this.deps;
     const normalized: Message[] = [];
     const dead: Message[] = [];
@@ -237,27 +238,58 @@ export class SalesBatchHandler {
         dead.push({ key: r.line_id, value: serdes.deadLetter.encodeSync(toDeadLetter(r, msgs[i]!.value)) });
       }
     }
-    const feedback = await this.feedback(lines, newBasket);
-    const t3 = performance.now();
 
+    // ONE insert of the fresh rows, and — at the same time, inside the batch's Kafka
+    // transaction — `sales.normalized`, `dlq.processing` and the group's offset. Nothing of the
+    // transaction is visible before its commit, which comes only after the insert succeeded
+    // and the feedback (read from the gold totals after the insert) joined it; any failure
+    // aborts it (a kill -9 leaves it open: the next producer with the same transactional id
+    // aborts it), so the exactly-once argument is the one of a sequential chain.
     const producer = await this.producer(partition);
     const txn = await producer.transaction();
+    const t = this.deps.kafka.topics;
+    let feedback: Message[] = [];
+    let t2 = performance.now();
+    let t3 = t2;
     try {
-      const t = this.deps.kafka.topics;
-      await sendTopicsInChunks(txn, [
-        { topic: t.salesNormalized, messages: normalized },
-        { topic: t.dlqProcessing, messages: dead },
-        { topic: t.salesFeedback, messages: feedback },
+      const [ins, sent] = await Promise.allSettled([
+        rows.length > 0
+          ? ch.insert({
+              table: TABLE,
+              format: "JSONEachRow",
+              values: rows,
+              // The ten views on sales_lines get the block concurrently (same block, same
+              // all-or-error insert; only the wall time changes).
+              clickhouse_settings: { parallel_view_processing: 1 },
+            })
+          : Promise.resolve(undefined),
+        (async () => {
+          await sendTopicsInChunks(txn, [
+            { topic: t.salesNormalized, messages: normalized },
+            { topic: t.dlqProcessing, messages: dead },
+          ]);
+          await txn.sendOffsets({
+            consumerGroupId: this.deps.groupId,
+            topics: [
+              { topic, partitions: [{ partition, offset: (BigInt(batch.lastOffset) + 1n).toString() }] },
+            ],
+          });
+        })(),
       ]);
-      await txn.sendOffsets({
-        consumerGroupId: this.deps.groupId,
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(batch.lastOffset) + 1n).toString() }] }],
-      });
+      if (ins.status === "rejected") throw ins.reason;
+      if (sent.status === "rejected") throw sent.reason;
+      if (rows.length > 0) this.watermarks.set(partition, BigInt(msgs[msgs.length - 1]!.offset));
+      t2 = performance.now();
+      feedback = await this.feedback(lines, newBasket);
+      t3 = performance.now();
+      if (feedback.length > 0)
+        await sendTopicsInChunks(txn, [{ topic: t.salesFeedback, messages: feedback }]);
       await txn.commit();
     } catch (err) {
       await txn.abort().catch(() => {});
       throw err;
     }
+    const inserted = rows.length;
     return {
       lines: lines.length,
       inserted,
