@@ -25,8 +25,24 @@ export function enrichSale(sale: NormalizedSale, ref: ReferenceState, plan: Comm
   const high = isHighMargin(plan, sale.preco, cost);
   const rate = lineRate(plan, high);
   const employee = ref.employee(sale.sellerId);
+  // Fields listed, not spread: a spread of the sale per line was this function's main cost.
   return {
-    ...sale,
+    lineId: sale.lineId,
+    basketId: sale.basketId,
+    sellerId: sale.sellerId,
+    storeId: sale.storeId,
+    transactionId: sale.transactionId,
+    productId: sale.productId,
+    quantidade: sale.quantidade,
+    preco: sale.preco,
+    revenueCents: sale.revenueCents,
+    instantMs: sale.instantMs,
+    localDate: sale.localDate,
+    month: sale.month,
+    weekday: sale.weekday,
+    hour: sale.hour,
+    sourceFile: sale.sourceFile,
+    sourceLine: sale.sourceLine,
     sellerRole: employee?.role ?? "",
     costCents: cost === undefined ? undefined : centsOf(cost),
     highMargin: high,
