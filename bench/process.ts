@@ -1,5 +1,5 @@
 /**
- * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--heap MB] [--profile DIR]` — end to
+ * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--heap MB] [--batch-bytes N] [--profile DIR]` — end to
  * end: a generated chain's files in the bucket → connector → Kafka → processor → ClickHouse gold
  * queryable, in lines/s; the connector's own share; the processor's peak RSS; and beside it a raw
  * `clickhouse-client` CSV load of the same transaction lines (the local insert limit) as a ratio.
@@ -39,6 +39,10 @@ const sequential = process.argv.includes("--sequential");
 const heapMb = process.argv.includes("--heap")
   ? Number(process.argv[process.argv.indexOf("--heap") + 1])
   : undefined;
+/** `--batch-bytes N`: passed to the processor (bytes fetched per partition per batch). */
+const batchBytes = process.argv.includes("--batch-bytes")
+  ? ["--batch-bytes", String(Number(process.argv[process.argv.indexOf("--batch-bytes") + 1]))]
+  : [];
 const profileDir = process.argv.includes("--profile")
   ? process.argv[process.argv.indexOf("--profile") + 1]
   : undefined;
@@ -90,7 +94,14 @@ async function main(): Promise<void> {
       const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
       const c = spawn(
         process.execPath,
-        [...heap, ...profile, "--import", "tsx", resolve(REPO_ROOT, "processors/pipeline/process-cli.ts")],
+        [
+          ...heap,
+          ...profile,
+          "--import",
+          "tsx",
+          resolve(REPO_ROOT, "processors/pipeline/process-cli.ts"),
+          ...batchBytes,
+        ],
         { cwd: REPO_ROOT, env: { ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
       );
       child = c;
