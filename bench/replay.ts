@@ -71,7 +71,11 @@ async function replayPhase(prefix: string): Promise<void> {
   const config = loadConfig(process.env);
   const deps = connectorDeps(config, createLogger({ name: "bench", level: "error" }));
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  let atPeak: NodeJS.MemoryUsage | undefined;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak) [peak, atPeak] = [m.rss, m];
+  }, 100);
   const source = await S3SourceConnector.create(deps, `bench-${Date.now()}`);
   const t0 = Date.now();
   const summary = await source.replay({ prefix, maxBatchRows: BATCH });
@@ -81,7 +85,11 @@ async function replayPhase(prefix: string): Promise<void> {
   deps.s3.destroy();
   console.log(`replayed ${summary.rowsRead} lines (${summary.accepted} accepted) in ${seconds.toFixed(1)} s`);
   console.log(`throughput: ${Math.round(summary.rowsRead / seconds)} lines/s (target ≥ 100000)`);
-  console.log(`connector peak RSS: ${Math.round(peak / 1024 / 1024)} MB (target < 300 MB)`);
+  const mb = (n = 0) => Math.round(n / 1024 / 1024);
+  console.log(`connector peak RSS: ${mb(peak)} MB (target < 300 MB)`);
+  console.log(
+    `  at the peak: main-thread heap ${mb(atPeak?.heapTotal)} MB, array buffers ${mb(atPeak?.arrayBuffers)} MB; the rest is the validation worker's heap, librdkafka and code`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -23,12 +23,52 @@ export interface ValidateWorkerInit {
   readonly deadLetter: { readonly schemaId: number; readonly schema: object };
 }
 
+/**
+ * A batch as it crosses to the worker: the raw lines in one string (a structured clone of one
+ * string is far cheaper than of thousands of field arrays) and their line numbers. A line
+ * without quotes is exactly its fields joined by the delimiter, as `csvRows` splits it, so the
+ * worker splits it again; only quoted or broken lines carry what `csvRows` made of them.
+ */
 export interface ValidateRequest {
   readonly id: number;
   readonly file: string;
   readonly kind: string;
   readonly nowMs: number;
-  readonly rows: readonly CsvRow[];
+  /** The rows' raw lines joined by "\n" (a raw line never holds a newline). */
+  readonly raws: string;
+  readonly lines: Int32Array;
+  /** Rows csv-parse parsed (quoted) or rejected, by index in the batch. */
+  readonly parsed: readonly { readonly i: number; readonly row: CsvRow }[];
+}
+
+/** Packs rows for the worker (see `ValidateRequest`). */
+export function packRows(rows: readonly CsvRow[]): Pick<ValidateRequest, "raws" | "lines" | "parsed"> {
+  const lines = new Int32Array(rows.length);
+  const raws: string[] = new Array<string>(rows.length);
+  const parsed: { i: number; row: CsvRow }[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    lines[i] = row.line;
+    raws[i] = row.raw;
+    if (row.fields === undefined || row.raw.includes('"')) parsed.push({ i, row });
+  }
+  return { raws: raws.join("\n"), lines, parsed };
+}
+
+/** The worker's inverse of `packRows`. */
+export function unpackRows(
+  req: Pick<ValidateRequest, "raws" | "lines" | "parsed">,
+  delimiter: string,
+): CsvRow[] {
+  if (req.lines.length === 0) return [];
+  const raws = req.raws.split("\n");
+  const rows: CsvRow[] = new Array<CsvRow>(raws.length);
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i]!;
+    rows[i] = { line: req.lines[i]!, raw, fields: raw.split(delimiter) };
+  }
+  for (const p of req.parsed) rows[p.i] = p.row;
+  return rows;
 }
 
 export interface ValidateResponse {
@@ -70,16 +110,33 @@ export class ValidatePool {
 
   static start(init: ValidateWorkerInit): ValidatePool {
     // A plain .mjs entry that loads the TypeScript worker through tsx's API.
-    const worker = new Worker(new URL("./validate-worker-entry.mjs", import.meta.url), { workerData: init });
+    const worker = new Worker(new URL("./validate-worker-entry.mjs", import.meta.url), {
+      workerData: init,
+      // A small heap: the worker holds two batches at a time, and the connector must stay under
+      // 300 MB RSS whatever the file size.
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    });
     return new ValidatePool(worker);
   }
 
-  validate(req: Omit<ValidateRequest, "id">): Promise<ValidateResponse> {
+  validate(req: {
+    file: string;
+    kind: string;
+    nowMs: number;
+    rows: readonly CsvRow[];
+  }): Promise<ValidateResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    const message: ValidateRequest = {
+      id,
+      file: req.file,
+      kind: req.kind,
+      nowMs: req.nowMs,
+      ...packRows(req.rows),
+    };
     return new Promise((ok, fail) => {
       this.waiting.set(id, { ok, fail });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage(message, [message.lines.buffer as ArrayBuffer]);
     });
   }
 

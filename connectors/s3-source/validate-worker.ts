@@ -11,10 +11,14 @@ import avro from "avsc";
 import { parentPort, workerData } from "node:worker_threads";
 import { FILE_KINDS, type FileKind, type ValidationContext } from "./contract/file-kinds.ts";
 import { LocalTimeConverter } from "./contract/field-rules.ts";
-import type { CsvRow } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import { validateRow } from "./validate-row.ts";
-import type { ValidateRequest, ValidateResponse, ValidateWorkerInit } from "./validate-pool.ts";
+import {
+  unpackRows,
+  type ValidateRequest,
+  type ValidateResponse,
+  type ValidateWorkerInit,
+} from "./validate-pool.ts";
 
 const init = workerData as ValidateWorkerInit;
 
@@ -39,10 +43,11 @@ parentPort!.on("message", (req: ValidateRequest) => {
     const ctx: ValidationContext = { ...base, nowMs: req.nowMs };
     const keys: string[] = [];
     const parts: Buffer[] = [];
-    const ends = new Int32Array(req.rows.length);
+    const rows = unpackRows(req, kind.delimiter);
+    const ends = new Int32Array(rows.length);
     const rejects: ValidateResponse["rejects"] = [];
     let size = 0;
-    for (const row of req.rows as CsvRow[]) {
+    for (const row of rows) {
       const outcome = validateRow(req.file, kind, row, ctx);
       if (outcome.ok) {
         const value = encode(outcome.record);
