@@ -31,10 +31,9 @@ def fast_accept(text: str, tz: LocalTime, now_ms: int) -> tuple[dict, int, int] 
     cents = int(m[12]) * 100 + int(m[13])
     if qty == 0 or abs(qty) > 1000 or cents <= 0 or cents > 10_000_000:
         return None
-    check_ms = tz.connector_epoch_ms(y, mo, d, h, mi, s)
+    ms, check_ms = tz.resolve_and_check(y, mo, d, h, mi, s)
     if check_ms < tz.earliest_ms or check_ms > now_ms + 86_400_000:
         return None
-    ms, _ = tz.resolve(y, mo, d, h, mi, s)
     record = {
         "data": text[: m.end(6) if m[4] is not None else 10],
         "cod_vendedor": m[7],

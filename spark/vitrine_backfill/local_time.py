@@ -82,6 +82,14 @@ class LocalTime:
             return local - cached * 60_000, cached
         return self._fix_offset(local)
 
+    def resolve_and_check(self, y: int, mo: int, d: int, h: int, mi: int, s: int) -> tuple[int, int]:
+        """(``resolve``'s instant, ``connector_epoch_ms``) of a local time with a year ≥ 100, in
+        one lookup when the hour is plain: then both use the same offset on the same wall clock."""
+        ms, _ = self.resolve(y, mo, d, h, mi, s)
+        if self._hour_cache.get((y, mo, d, h)) is not None:
+            return ms, ms
+        return ms, self.connector_epoch_ms(y, mo, d, h, mi, s)
+
     def connector_epoch_ms(self, y: int, mo: int, d: int, h: int, mi: int, s: int) -> int:
         """The connector's range-check instant (``LocalTimeConverter.toEpochMs``): the offset of
         the local hour's start as luxon resolves it, applied to the wall-clock time."""
@@ -103,17 +111,19 @@ class LocalTime:
         return hit
 
 
-_MINUTES: dict[int, str] = {}
+_DAYS: dict[int, str] = {}
 
 
 def utc_text(ms: int) -> str:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC (ClickHouse DateTime text), seconds truncated like the stream."""
-    seconds = ms // 1000
-    minute = seconds // 60
-    head = _MINUTES.get(minute)
+    """``YYYY-MM-DD HH:MM:SS`` in UTC (ClickHouse DateTime text), seconds truncated like the stream.
+    The date text is cached per UTC day; the time of day is plain arithmetic."""
+    day, second = divmod(ms // 1000, 86400)
+    head = _DAYS.get(day)
     if head is None:
-        head = datetime.fromtimestamp(minute * 60, timezone.utc).strftime("%Y-%m-%d %H:%M")
-        if len(_MINUTES) > 100_000:
-            _MINUTES.clear()
-        _MINUTES[minute] = head
-    return f"{head}:{seconds % 60:02d}"
+        head = datetime.fromtimestamp(day * 86400, timezone.utc).strftime("%Y-%m-%d ")
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        _DAYS[day] = head
+    hour, second = divmod(second, 3600)
+    minute, second = divmod(second, 60)
+    return f"{head}{hour:02d}:{minute:02d}:{second:02d}"
