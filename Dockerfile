@@ -2,7 +2,10 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# node-rdkafka (the S3 connector's producer) builds against Debian's librdkafka.
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends librdkafka-dev python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+RUN BUILD_LIBRDKAFKA=0 npm_config_nodedir=/usr/local npm ci --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=development
 EXPOSE 3000

@@ -23,6 +23,7 @@ import { loadConfig } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { uploadDir } from "../lib/s3/upload-dir.ts";
+import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +36,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `--profile DIR`: the processor writes a CPU profile (node --cpu-prof) into DIR. */
 /** `--sequential`: connector first, then the processor alone on the loaded topic (its own rate). */
 const sequential = process.argv.includes("--sequential");
-/** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size). */
+/** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size; default PROCESSOR_HEAP_MB). */
 const heapMb = process.argv.includes("--heap")
   ? Number(process.argv[process.argv.indexOf("--heap") + 1])
   : undefined;
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     let sampler: NodeJS.Timeout | undefined;
     const startProcessor = async (): Promise<void> => {
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-      const heap = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+      const heap = processorNodeFlags(heapMb);
       const c = spawn(
         process.execPath,
         [

@@ -31,6 +31,7 @@ import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { createS3, ensureBucket } from "../lib/s3/s3-client.ts";
 import { localStack, upStack } from "../stack/stack.ts";
+import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
 
 /** `YYYY-MM` of the month `offset` months from now (negative = past). */
 const monthFromNow = (offset: number): string => {
@@ -265,11 +266,15 @@ async function main(): Promise<void> {
   }
 
   const children: ChildProcess[] = [];
-  const run = (name: string, script: string, args: string[] = []): void => {
-    const child = spawn(process.execPath, ["--import", "tsx", resolve(REPO_ROOT, script), ...args], {
-      stdio: "inherit",
-      env: process.env,
-    });
+  const run = (name: string, script: string, args: string[] = [], nodeFlags: string[] = []): void => {
+    const child = spawn(
+      process.execPath,
+      [...nodeFlags, "--import", "tsx", resolve(REPO_ROOT, script), ...args],
+      {
+        stdio: "inherit",
+        env: process.env,
+      },
+    );
     child.on("exit", (code, signal) => {
       if (!stopping) console.error(`${name} stopped (${signal ?? `exit ${code}`}); stopping the app`);
       stop();
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
   console.log("▶ connector: replaying incoming/ into Kafka, then following new files");
   run("connector", "connectors/s3-source/replay-cli.ts", ["--prefix", "incoming/", "--follow"]);
   console.log("▶ processor: sales into ClickHouse (silver sales_lines, gold seller_month / store_month)");
-  run("processor", "processors/pipeline/process-cli.ts");
+  run("processor", "processors/pipeline/process-cli.ts", [], processorNodeFlags());
   if (existsSync(resolve(REPO_ROOT, "generator/live-cli.ts"))) {
     console.log("▶ point of sale: live sales into incoming/live/");
     // Same model options as the history above, so live sales use its stores, sellers and prices.
