@@ -114,7 +114,7 @@ export class ValidatePool {
       workerData: init,
       // A small heap: the worker holds two batches at a time, and the connector must stay under
       // 300 MB RSS whatever the file size.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 12 },
     });
     return new ValidatePool(worker);
   }

@@ -100,7 +100,7 @@ export function nativeProducerConfig(
     "batch.num.messages": 10_000,
     "batch.size": 1_000_000,
     "queue.buffering.max.messages": 500_000,
-    "queue.buffering.max.kbytes": 262_144,
+    "queue.buffering.max.kbytes": 65_536,
     dr_cb: false,
   };
   const sasl = cfg.sasl;
