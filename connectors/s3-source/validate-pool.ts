@@ -112,9 +112,10 @@ export class ValidatePool {
     // A plain .mjs entry that loads the TypeScript worker through tsx's API.
     const worker = new Worker(new URL("./validate-worker-entry.mjs", import.meta.url), {
       workerData: init,
-      // A small heap: the worker holds two batches at a time, and the connector must stay under
-      // 300 MB RSS whatever the file size.
-      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 12 },
+      // The worker holds two batches at a time: a small old space is plenty. A small young
+      // generation too would save ~40 MB of RSS but cost ~15 % throughput (measured: 12 MB →
+      // 66–71k lines/s, 320 MB; default → 76–86k lines/s, 355–370 MB).
+      resourceLimits: { maxOldGenerationSizeMb: 64 },
     });
     return new ValidatePool(worker);
   }
