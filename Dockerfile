@@ -2,10 +2,11 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
-# node-rdkafka (the S3 connector's producer) builds against Debian's librdkafka.
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends librdkafka-dev python3 make g++ \
+# node-rdkafka (the S3 connector's producer) compiles its bundled librdkafka.
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 make g++ \
+  libssl-dev libsasl2-dev zlib1g-dev libzstd-dev \
   && rm -rf /var/lib/apt/lists/*
-RUN BUILD_LIBRDKAFKA=0 npm_config_nodedir=/usr/local npm ci --no-audit --no-fund
+RUN MAKEFLAGS=-j2 npm_config_nodedir=/usr/local npm ci --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=development
 EXPOSE 3000

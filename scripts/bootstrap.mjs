@@ -16,18 +16,27 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.exit(1);
 }
 
-// node-rdkafka (the connector's Kafka producer) builds against Debian's librdkafka, so that
-// `npm ci` needs no download outside the package registries; it is installed first, once.
-const RDKAFKA_HEADER = "/usr/include/librdkafka/rdkafka.h";
-if (!existsSync(RDKAFKA_HEADER)) {
+// node-rdkafka (the connector's Kafka producer) compiles its bundled librdkafka during `npm ci`;
+// with these headers it has TLS, SASL (SCRAM for managed Kafka) and compression. Installed once,
+// from Debian's packages, so nothing is downloaded outside the package registries.
+const NATIVE_HEADERS = {
+  "libssl-dev": "/usr/include/openssl/ssl.h",
+  "libsasl2-dev": "/usr/include/sasl/sasl.h",
+  "zlib1g-dev": "/usr/include/zlib.h",
+  "libzstd-dev": "/usr/include/zstd.h",
+};
+const missing = Object.entries(NATIVE_HEADERS)
+  .filter(([, header]) => !existsSync(header))
+  .map(([pkg]) => pkg);
+if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error("librdkafka is missing; run: sudo apt-get install -y librdkafka-dev");
+    console.error(`Build headers are missing; run: sudo apt-get install -y ${missing.join(" ")}`);
     process.exit(1);
   }
-  console.log("• installing librdkafka-dev from Debian's packages (first time only)…");
+  console.log(`• installing ${missing.join(", ")} from Debian's packages (first time only)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update", "-q"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", "librdkafka-dev"], {
+  execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...missing], {
     stdio: "inherit",
     env,
   });
@@ -40,9 +49,10 @@ const have = existsSync(marker) ? readFileSync(marker, "utf8") : "";
 if (have !== want) {
   console.log("• installing npm dependencies from package-lock.json (npm ci)…");
   const t0 = Date.now();
-  // BUILD_LIBRDKAFKA=0: link node-rdkafka to the system librdkafka instead of compiling its
-  // bundled copy; nodedir: build against the installed Node headers (no header download).
-  const env = { ...process.env, BUILD_LIBRDKAFKA: "0" };
+  // node-rdkafka compiles its bundled librdkafka (2.12; Debian's 2.0.2 fails fatally when it
+  // aborts a transaction against Kafka 4.x), with both cores; nodedir: build against the
+  // installed Node headers, so node-gyp downloads nothing.
+  const env = { ...process.env, MAKEFLAGS: process.env.MAKEFLAGS ?? "-j2" };
   if (existsSync("/usr/include/node/node.h")) env.npm_config_nodedir = "/usr";
   execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
