@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 make g++ \
   libssl-dev libsasl2-dev zlib1g-dev libzstd-dev \
   && rm -rf /var/lib/apt/lists/*
-RUN MAKEFLAGS=-j2 npm_config_nodedir=/usr/local npm ci --no-audit --no-fund
+RUN npm_config_nodedir=/usr/local npm ci --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=development
 EXPOSE 3000

@@ -50,9 +50,9 @@ if (have !== want) {
   console.log("• installing npm dependencies from package-lock.json (npm ci)…");
   const t0 = Date.now();
   // node-rdkafka compiles its bundled librdkafka (2.12; Debian's 2.0.2 fails fatally when it
-  // aborts a transaction against Kafka 4.x), with both cores; nodedir: build against the
-  // installed Node headers, so node-gyp downloads nothing.
-  const env = { ...process.env, MAKEFLAGS: process.env.MAKEFLAGS ?? "-j2" };
+  // aborts a transaction against Kafka 4.x). Not with make -j: its gyp build races on config.h.
+  // nodedir: build against the installed Node headers, so node-gyp downloads nothing.
+  const env = { ...process.env };
   if (existsSync("/usr/include/node/node.h")) env.npm_config_nodedir = "/usr";
   execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
     cwd: root,
