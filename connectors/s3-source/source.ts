@@ -26,6 +26,7 @@ import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
 import {
   connectNativeProducer,
   type OutMessage,
+  type PackedMessages,
   type TransactionalProducer,
 } from "../../streams/kafka/native-producer.ts";
 import {
@@ -43,7 +44,7 @@ import {
   type ValidationContext,
 } from "./contract/file-kinds.ts";
 import { LocalTimeConverter, saleInstant } from "./contract/field-rules.ts";
-import { csvRows, type CsvRow } from "./csv-rows.ts";
+import { csvRows } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import type { SourceMetrics } from "./metrics.ts";
 import { ensureIngestTopics } from "../../streams/topic-specs.ts";
@@ -104,6 +105,9 @@ interface ObjectRef {
   readonly etag: string;
   readonly size: number;
 }
+
+/** Bytes of an object handed to the validation worker at once (about 2–3k transaction lines). */
+const OFFLOAD_CHUNK_BYTES = 256 * 1024;
 
 const UNKNOWN_KIND = "unknown";
 
@@ -292,7 +296,9 @@ export class S3SourceConnector {
     let rowsRead = resume?.rowsRead ?? 0;
     let accepted = resume?.accepted ?? 0;
     const rejected: Record<string, number> = { ...(resume?.rejected ?? {}) };
-    let data: OutMessage[] = [];
+    // Accepted rows as the worker packed them (or, read inline, plain messages) until produced.
+    let data: (OutMessage[] | PackedMessages)[] = [];
+    let dataRows = 0;
     let dlq: OutMessage[] = [];
     let lastCommit = Date.now();
     const maxRows = opts.maxBatchRows ?? 20_000;
@@ -325,6 +331,7 @@ export class S3SourceConnector {
       };
       const batch = { data, dlq, accepted: pendingAccepted, rejected: pendingRejected };
       data = [];
+      dataRows = 0;
       dlq = [];
       pendingAccepted = 0;
       pendingRejected = {};
@@ -335,7 +342,7 @@ export class S3SourceConnector {
         const stopTimer = metrics?.commitSeconds.startTimer();
         const txn = await this.producer.transaction();
         try {
-          if (dataTopic) await txn.send({ topic: dataTopic, messages: batch.data });
+          if (dataTopic) for (const messages of batch.data) await txn.send({ topic: dataTopic, messages });
           await txn.send({ topic: topics.dlqIngest, messages: batch.dlq });
           await txn.send({ topic: topics.s3SourceCheckpoints, messages: [checkpointMessage(cp)] });
           await txn.commit();
@@ -376,23 +383,22 @@ export class S3SourceConnector {
     ).Body as Readable;
     let headerOk = true;
     const delimiter = kind?.delimiter ?? ",";
-    // Rows of a known kind under a good header are validated and Avro-encoded by the worker
-    // thread, two batches in flight, while this thread reads on; pacing needs them one by one.
+    // Rows of a known kind are split, validated and Avro-encoded by the worker thread from the
+    // object's bytes, two chunks in flight, while this thread reads on and produces; pacing needs
+    // the rows one by one, so it reads inline.
     const offloadKind = kind && !opts.speed ? kind : undefined;
-    const queued: { rows: readonly CsvRow[]; result: Promise<ValidateResponse> }[] = [];
+    const queued: Promise<ValidateResponse>[] = [];
     const absorb = async (): Promise<void> => {
-      const q = queued.shift()!;
-      const res = await q.result;
-      rowsRead += q.rows.length;
-      line = q.rows[q.rows.length - 1]!.line;
+      const res = await queued.shift()!;
+      if (res.badHeader !== undefined) log.warn({ header: res.badHeader }, "file.bad_header");
+      rowsRead += res.rowsRead;
+      if (res.lastLine > 0) line = res.lastLine;
       accepted += res.keys.length;
       pendingAccepted += res.keys.length;
-      const values = Buffer.from(res.values.buffer, res.values.byteOffset, res.values.byteLength);
-      let start = 0;
-      for (let i = 0; i < res.keys.length; i++) {
-        const end = res.ends[i]!;
-        data.push({ key: res.keys[i]!, value: values.subarray(start, end) });
-        start = end;
+      if (res.keys.length > 0) {
+        const values = Buffer.from(res.values.buffer, res.values.byteOffset, res.values.byteLength);
+        data.push({ keys: res.keys, values, ends: res.ends });
+        dataRows += res.keys.length;
       }
       for (const r of res.rejects) {
         rejected[r.reason] = (rejected[r.reason] ?? 0) + 1;
@@ -404,32 +410,45 @@ export class S3SourceConnector {
       }
     };
     const commitIfDue = async (): Promise<void> => {
-      if (data.length + dlq.length >= maxRows || Date.now() - lastCommit >= maxMs) {
+      if (dataRows + dlq.length >= maxRows || Date.now() - lastCommit >= maxMs) {
         await inflight; // at most one transaction in flight, one batch being read
         void startCommit(false);
       }
     };
-    for await (const batch of csvRows(body, { delimiter, startAfterLine: line })) {
-      let rows: readonly CsvRow[] = batch;
-      if (offloadKind && rows[0]?.line === 1) {
-        const header = rows[0];
-        headerOk = header.fields !== undefined && headerMatches(offloadKind, header.fields);
-        if (!headerOk) log.warn({ header: header.raw.slice(0, 200) }, "file.bad_header");
-        rows = rows.slice(1);
-      }
-      if (offloadKind && headerOk) {
-        if (rows.length > 0) {
-          const result = this.pool.validate({
-            file: obj.key,
-            kind: offloadKind.kind,
-            nowMs: this.validation.nowMs,
-            rows,
-          });
-          result.catch(() => {}); // awaited in order by absorb(); never an unhandled rejection
-          queued.push({ rows, result });
-        }
+    const stopped = async (): Promise<FileSummary> => {
+      while (queued.length > 0) await absorb();
+      await commit(false);
+      return { key: obj.key, kind: kindName, skipped: false, rowsRead, accepted, rejected };
+    };
+    if (offloadKind) {
+      let chunks: Uint8Array[] = [];
+      let bytes = 0;
+      let first = true;
+      const send = (end: boolean): void => {
+        const result = this.pool.validate({
+          file: obj.key,
+          kind: offloadKind.kind,
+          nowMs: this.validation.nowMs,
+          bytes: chunks,
+          end,
+          ...(first ? { startAfterLine: line } : {}),
+        });
+        result.catch(() => {}); // awaited in order by absorb(); never an unhandled rejection
+        queued.push(result);
+        [chunks, bytes, first] = [[], 0, false];
+      };
+      for await (const chunk of body as AsyncIterable<Uint8Array>) {
+        chunks.push(chunk);
+        bytes += chunk.length;
+        if (bytes < OFFLOAD_CHUNK_BYTES) continue;
+        send(false);
         if (queued.length >= 2) await absorb();
-      } else
+        await commitIfDue();
+        if (opts.signal?.aborted) return stopped();
+      }
+      send(true);
+    } else
+      for await (const rows of csvRows(body, { delimiter, startAfterLine: line })) {
         for (const row of rows) {
           if (row.line === 1) {
             headerOk = kind !== undefined && row.fields !== undefined && headerMatches(kind, row.fields);
@@ -474,15 +493,15 @@ export class S3SourceConnector {
           }
           accepted++;
           pendingAccepted++;
-          data.push({ key: outcome.key, value: dataSerde!.encodeSync(outcome.record) });
+          const last = data.at(-1);
+          const message = { key: outcome.key, value: dataSerde!.encodeSync(outcome.record) };
+          if (Array.isArray(last)) last.push(message);
+          else data.push([message]);
+          dataRows++;
         }
-      await commitIfDue();
-      if (opts.signal?.aborted) {
-        while (queued.length > 0) await absorb();
-        await commit(false);
-        return { key: obj.key, kind: kindName, skipped: false, rowsRead, accepted, rejected };
+        await commitIfDue();
+        if (opts.signal?.aborted) return stopped();
       }
-    }
     while (queued.length > 0) {
       await absorb();
       await commitIfDue();

@@ -27,9 +27,20 @@ export interface OutMessage {
   readonly value: string | Buffer | null;
 }
 
+/**
+ * Messages packed back to back, as the connector's validation worker returns them: message i has
+ * key `keys[i]` and the value `values[ends[i - 1] ?? 0 .. ends[i]]`. Kept packed until produced,
+ * so a batch waiting for the transaction before it is a few objects, not one per message.
+ */
+export interface PackedMessages {
+  readonly keys: readonly string[];
+  readonly values: Buffer;
+  readonly ends: Int32Array;
+}
+
 /** An open transaction. */
 export interface ProducerTransaction {
-  send(record: { topic: string; messages: readonly OutMessage[] }): Promise<unknown>;
+  send(record: { topic: string; messages: readonly OutMessage[] | PackedMessages }): Promise<unknown>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -139,19 +150,39 @@ export async function connectNativeProducer(
   const bufferOf = (v: string | Buffer | null): Buffer | null =>
     v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v);
 
-  /** Produces every message; waits only while librdkafka's local queue is full. */
-  const produceAll = async (topic: string, messages: readonly OutMessage[]): Promise<void> => {
-    for (let i = 0; i < messages.length;) {
-      const m = messages[i]!;
-      try {
-        producer.produce(topic, null, bufferOf(m.value), m.key);
-        i++;
-      } catch (err) {
-        if ((err as RdError).code !== queueFull) throw err;
-        producer.poll();
-        await new Promise((r) => setTimeout(r, 5));
-      }
+  /** Hands one message to librdkafka; false when its local queue is full. */
+  const tryProduce = (topic: string, value: Buffer | null, key: string | Buffer | null): boolean => {
+    try {
+      producer.produce(topic, null, value, key);
+      return true;
+    } catch (err) {
+      if ((err as RdError).code !== queueFull) throw err;
+      return false;
     }
+  };
+  const waitForRoom = async (): Promise<void> => {
+    producer.poll();
+    await new Promise((r) => setTimeout(r, 5));
+  };
+
+  /** Produces every message, in order; waits only while librdkafka's local queue is full. */
+  const produceAll = async (
+    topic: string,
+    messages: readonly OutMessage[] | PackedMessages,
+  ): Promise<void> => {
+    if ("ends" in messages) {
+      let start = 0;
+      for (let i = 0; i < messages.keys.length; i++) {
+        const end = messages.ends[i]!;
+        const value = messages.values.subarray(start, end);
+        while (!tryProduce(topic, value, messages.keys[i]!)) await waitForRoom();
+        start = end;
+      }
+    } else
+      for (const m of messages) {
+        const value = bufferOf(m.value);
+        while (!tryProduce(topic, value, m.key)) await waitForRoom();
+      }
   };
 
   return {

@@ -38,11 +38,15 @@ export function integer(value: string | undefined, field: string): number {
   return Number(v);
 }
 
+const CANONICAL_MONEY = /^(?:0|[1-9]\d{0,11})\.\d\d$/;
+
 /**
  * An exact decimal with '.' and at most two places, returned as canonical text ("59.9" → "59.90").
  * Never goes through a float.
  */
 export function money(value: string | undefined, field: string): string {
+  // Fast path: already canonical ("59.90", "0.05") — the partner's usual form.
+  if (value !== undefined && CANONICAL_MONEY.test(value)) return value;
   const v = required(value, field);
   if (!DECIMAL.test(v) || v.replace("-", "").split(".")[0]!.length > 12)
     reject("not_numeric", `${field} must be a decimal like 59.90, got ${JSON.stringify(v)}`);
