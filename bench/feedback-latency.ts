@@ -137,12 +137,12 @@ async function main(): Promise<void> {
     const batches = out
       .split("\n")
       .filter((l) => l.includes('"processor.batch"'))
-      .map((l) => JSON.parse(l) as { lines: number; ms: Record<string, number> });
+      .map((l) => JSON.parse(l) as { lines: number; group?: number; ms: Record<string, number> });
     if (batches.length > 0) {
       const avg = (f: (b: (typeof batches)[number]) => number) =>
         (batches.reduce((a, b) => a + f(b), 0) / batches.length).toFixed(1);
       console.log(
-        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines; ms: lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
+        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group; ms: queued ${avg((b) => b.ms.queued ?? 0)}, lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
       );
     }
   } finally {

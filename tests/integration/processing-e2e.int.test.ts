@@ -41,6 +41,8 @@ describe("processing end to end", { timeout: 300_000 }, () => {
   const groupId = uniqueName("test-e2e-group");
   let first: ReplaySummary;
   let splitBasket = "";
+  /** Largest group of batches handled together (one insert for several partitions). */
+  let largestGroup = 0;
 
   beforeAll(async () => {
     h = await harness("e2e");
@@ -77,7 +79,11 @@ describe("processing end to end", { timeout: 300_000 }, () => {
         plan: DEFAULT_PLAN,
         log: createLogger({ name: "test", level: "error" }),
       },
-      { groupId, feedbackMaxAgeMs: undefined },
+      {
+        groupId,
+        feedbackMaxAgeMs: undefined,
+        onBatch: (stats) => (largestGroup = Math.max(largestGroup, stats.group)),
+      },
     );
   });
 
@@ -97,6 +103,8 @@ describe("processing end to end", { timeout: 300_000 }, () => {
     expect(want.sellerMonths.size).toBeGreaterThan(10);
     expect([...want.sellerMonths.values()].some((s) => s.multiplier > 100)).toBe(true);
     expectExact(want, await gold(h.ch), await outputs(h), ingestDeadLetters(first));
+    // The figures above came (also) through groups of several partitions' batches.
+    expect(largestGroup).toBeGreaterThan(1);
   });
 
   it("counts each pair of a basket split across two files once", async () => {
