@@ -1,5 +1,5 @@
 /**
- * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--heap MB] [--batch-bytes N] [--profile DIR]` — end to
+ * `npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--processors N] [--heap MB] [--batch-bytes N] [--profile DIR]` — end to
  * end: a generated chain's files in the bucket → connector → Kafka → processor → ClickHouse gold
  * queryable, in lines/s; the connector's own share; the processor's peak RSS; and beside it a raw
  * `clickhouse-client` CSV load of the same transaction lines (the local insert limit) as a ratio.
@@ -36,6 +36,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `--profile DIR`: the processor writes a CPU profile (node --cpu-prof) into DIR. */
 /** `--sequential`: connector first, then the processor alone on the loaded topic (its own rate). */
 const sequential = process.argv.includes("--sequential");
+/** `--processors N`: N processor processes in one consumer group (the engines' way to scale). */
+const PROCESSORS = arg("processors", 1);
 /** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size; default PROCESSOR_HEAP_MB). */
 const heapMb = process.argv.includes("--heap")
   ? Number(process.argv[process.argv.indexOf("--heap") + 1])
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "vitrine-bench-process-"));
   const prefix = `bench/process-${tag}/`;
   const ch = createClickHouse(config.clickhouse, { database: null });
-  let child: ReturnType<typeof spawn> | undefined;
+  const children: ReturnType<typeof spawn>[] = [];
   try {
     process.stdout.write(`generating ~${LINES} lines (${STORES} stores × ${SELLERS + 1} sellers) … `);
     let t = Date.now();
@@ -89,8 +91,9 @@ async function main(): Promise<void> {
 
     // The processor (applies the migrations into the bench database, then consumes).
     let peakKb = 0;
-    let sampler: NodeJS.Timeout | undefined;
-    const startProcessor = async (): Promise<void> => {
+    const samplers: NodeJS.Timeout[] = [];
+    /** One `npm run process` child; `--processors N` starts N of them in the same consumer group. */
+    const startOne = async (): Promise<void> => {
       const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
       const heap = processorNodeFlags(heapMb);
       const c = spawn(
@@ -105,21 +108,27 @@ async function main(): Promise<void> {
         ],
         { cwd: REPO_ROOT, env: { ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
       );
-      child = c;
+      children.push(c);
       let out = "";
       c.stdout.on("data", (d: Buffer) => (out += d.toString()));
       while (!out.includes("processor.started")) {
         if (c.exitCode !== null) throw new Error(`processor exited: ${out}`);
         await sleep(100);
       }
-      sampler = setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${c.pid}/status`, "utf8"));
-          if (m) peakKb = Math.max(peakKb, Number(m[1]));
-        } catch {
-          /* exited */
-        }
-      }, 200);
+      samplers.push(
+        setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${c.pid}/status`, "utf8"));
+            if (m) peakKb = Math.max(peakKb, Number(m[1]));
+          } catch {
+            /* exited */
+          }
+        }, 200),
+      );
+    };
+    const startProcessor = async (): Promise<void> => {
+      // One after the other: the second joins the group the first created (and its migrations ran).
+      for (let i = 0; i < PROCESSORS; i++) await startOne();
     };
     const db = createClickHouse(config.clickhouse);
     const goldHolds = async (lines: number): Promise<void> => {
@@ -129,7 +138,7 @@ async function main(): Promise<void> {
           sql`SELECT toString(countMerge(lines)) AS n FROM seller_month`,
         );
         if (Number(r?.n ?? 0) >= lines) return;
-        if (child?.exitCode !== null) throw new Error("processor exited");
+        if (children.some((c) => c.exitCode !== null)) throw new Error("processor exited");
         await sleep(100);
       }
     };
@@ -149,7 +158,7 @@ async function main(): Promise<void> {
       tProcessor = Date.now() - tp;
     } else await goldHolds(lines);
     const tTotal = Date.now() - t0;
-    clearInterval(sampler);
+    for (const t of samplers) clearInterval(t);
     await db.close();
 
     // The local limit: clickhouse-client loading the same CSV lines into a plain table.
@@ -189,13 +198,16 @@ async function main(): Promise<void> {
       `clickhouse-client CSV load         ${(tCsv / 1000).toFixed(1)} s  ${rate(lines, tCsv)} lines/s`,
     );
     console.log(`ratio end-to-end / CSV load       ${(tCsv / tTotal).toFixed(3)}`);
-    console.log(`processor peak RSS                ${Math.round(peakKb / 1024)} MB`);
+    console.log(
+      `processor peak RSS                ${Math.round(peakKb / 1024)} MB${PROCESSORS > 1 ? ` (largest of ${PROCESSORS} processes)` : ""}`,
+    );
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    for (const c of children)
+      if (c.exitCode === null) {
+        const exited = new Promise((r) => c.once("exit", r));
+        c.kill("SIGTERM");
+        await exited;
+      }
     await exec(ch, sql`DROP DATABASE IF EXISTS ${ident(config.clickhouse.database)}`).catch(() => {});
     await ch.close();
     const admin = deps.kafka.admin();
