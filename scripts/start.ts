@@ -33,6 +33,10 @@ import { createS3, ensureBucket } from "../lib/s3/s3-client.ts";
 import { localStack, upStack } from "../stack/stack.ts";
 import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
 
+/** Loopback Prometheus ports of the connector and the processor in `npm start`. */
+const CONNECTOR_METRICS_PORT = 9464;
+const PROCESSOR_METRICS_PORT = 9465;
+
 /** `YYYY-MM` of the month `offset` months from now (negative = past). */
 const monthFromNow = (offset: number): string => {
   const d = new Date();
@@ -292,9 +296,20 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 
   console.log("▶ connector: replaying incoming/ into Kafka, then following new files");
-  run("connector", "connectors/s3-source/replay-cli.ts", ["--prefix", "incoming/", "--follow"]);
+  run("connector", "connectors/s3-source/replay-cli.ts", [
+    "--prefix",
+    "incoming/",
+    "--follow",
+    "--metrics-port",
+    String(CONNECTOR_METRICS_PORT),
+  ]);
   console.log("▶ processor: sales into ClickHouse (silver sales_lines, gold seller_month / store_month)");
-  run("processor", "processors/pipeline/process-cli.ts", [], processorNodeFlags());
+  run(
+    "processor",
+    "processors/pipeline/process-cli.ts",
+    ["--metrics-port", String(PROCESSOR_METRICS_PORT)],
+    processorNodeFlags(),
+  );
   if (existsSync(resolve(REPO_ROOT, "generator/live-cli.ts"))) {
     console.log("▶ point of sale: live sales into incoming/live/");
     // Same model options as the history above, so live sales use its stores, sellers and prices.
@@ -334,6 +349,7 @@ async function main(): Promise<void> {
       `   dashboard   ${apiUrl}/dashboard/`,
       `   API docs    ${apiUrl}/docs`,
       `   health      ${apiUrl}/health`,
+      `   metrics     ${apiUrl}/metrics (admin token), connector http://127.0.0.1:${CONNECTOR_METRICS_PORT}/metrics, processor http://127.0.0.1:${PROCESSOR_METRICS_PORT}/metrics`,
       `   Telegram    ${bot}`,
       people ? "" : "   (no employee file in the bucket yet: only the admin token below)",
       " Demo tokens (valid 12 h; paste one into the dashboard's login):",

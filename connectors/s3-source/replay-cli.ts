@@ -6,7 +6,7 @@
  * a final summary: files, rows, accepted, dead letters by reason. `--follow` keeps polling for new
  * files. Safe to run again: finished files are skipped, an interrupted one resumes.
  */
-import { createServer, type Server } from "node:http";
+import { serveMetrics } from "../../lib/metrics/metrics-server.ts";
 import { SingleBar } from "cli-progress";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { Command, InvalidArgumentError } from "commander";
@@ -73,7 +73,9 @@ async function main(): Promise<void> {
   });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "vitrine_connector_" });
-  const metricsServer = opts.metricsPort ? serveMetrics(registry, opts.metricsPort) : undefined;
+  const metricsServer = opts.metricsPort
+    ? serveMetrics(registry, opts.metricsPort, (err) => log.warn({ err: err.message }, "metrics.unavailable"))
+    : undefined;
   const source = await S3SourceConnector.create({
     ...connectorDeps(config, log),
     metrics: createSourceMetrics(registry),
@@ -131,22 +133,6 @@ async function main(): Promise<void> {
     await source.close();
     metricsServer?.close();
   }
-}
-
-/** A minimal loopback HTTP server exposing `/metrics` (operational counts only, no personal data). */
-function serveMetrics(registry: Registry, port: number): Server {
-  const server = createServer((req, res) => {
-    if (req.url !== "/metrics") {
-      res.writeHead(404).end();
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { "content-type": registry.contentType }).end(body),
-      () => res.writeHead(500).end(),
-    );
-  });
-  server.listen(port, "127.0.0.1");
-  return server;
 }
 
 runMain(main);

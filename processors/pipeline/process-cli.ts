@@ -7,16 +7,20 @@
  *   --batch-bytes N             bytes fetched per partition per batch (default 512 KiB)
  *   --partitions N              partitions processed at once (default 4)
  *   --feedback-max-age-hours H  feedback only for sales at most H hours old (default 24; 0 = all)
+ *   --metrics-port P            serve Prometheus metrics on 127.0.0.1:P/metrics
  */
 import { resolve } from "node:path";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
 import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";
 import { migrate } from "../../lib/clickhouse/migrate.ts";
 import { loadConfig } from "../../lib/config/config.ts";
 import { runMain } from "../../lib/errors/run-main.ts";
 import { createLogger } from "../../lib/log/logger.ts";
+import { serveMetrics } from "../../lib/metrics/metrics-server.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { DEFAULT_PLAN, loadPlan } from "../domain/commission-plan.ts";
+import { createProcessorMetrics } from "./metrics.ts";
 import { startSalesProcessor } from "./sales-processor.ts";
 import { startReferenceSink } from "../reference-sink/reference-sink.ts";
 
@@ -35,6 +39,12 @@ async function main(): Promise<void> {
     return v;
   };
   const ageHours = flag("--feedback-max-age-hours");
+  const metricsPort = flag("--metrics-port");
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "vitrine_processor_" });
+  const metricsServer = metricsPort
+    ? serveMetrics(registry, metricsPort, (err) => log.warn({ err: err.message }, "metrics.unavailable"))
+    : undefined;
   await migrate({ config: config.clickhouse, dir: resolve(REPO_ROOT, "sql/migrations"), log });
   const deps = connectorDeps(config, log);
   const ch = createClickHouse(config.clickhouse);
@@ -46,6 +56,7 @@ async function main(): Promise<void> {
       ch,
       plan,
       log,
+      metrics: createProcessorMetrics(registry),
     },
     {
       batchBytes: flag("--batch-bytes"),
@@ -62,6 +73,7 @@ async function main(): Promise<void> {
     await processor.stop();
     await referenceSink.stop();
     await ch.close();
+    metricsServer?.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());

@@ -77,6 +77,8 @@ export interface SalesBatchDeps {
   readonly feedbackMaxAgeMs?: number;
   /** Attempts per batch before the processor fails (nothing is committed then). */
   readonly maxAttempts?: number;
+  /** Told how many batches of a group will be tried again (metrics). */
+  readonly onRetry?: (batches: number) => void;
 }
 
 export interface BatchStats {
@@ -220,6 +222,7 @@ export class SalesBatchHandler {
         { err: message(failed[0]!.error), attempt, partitions: failed.map(({ w }) => w.batch.partition) },
         "processor.batch_retry",
       );
+      this.deps.onRetry?.(failed.length);
       await sleep(Math.min(5000, 100 * 2 ** attempt));
       left = failed.map(({ w }) => w);
     }

@@ -26,6 +26,7 @@ import { ensureProcessingTopics } from "../../streams/topic-specs.ts";
 import type { CommissionPlan } from "../domain/commission-plan.ts";
 import { ReferenceLoader } from "../enrich/reference-loader.ts";
 import type { ProcessingDeadLetter, SaleFeedbackRecord, SaleNormalizedRecord } from "./output-records.ts";
+import type { ProcessorMetrics } from "./metrics.ts";
 import { SalesBatchHandler, type BatchStats } from "./sales-batch.ts";
 
 export interface SalesProcessorDeps {
@@ -35,6 +36,8 @@ export interface SalesProcessorDeps {
   readonly ch: ClickHouseClient;
   readonly plan: CommissionPlan;
   readonly log: Logger;
+  /** Where to count lines, batches, phase times and retries (optional). */
+  readonly metrics?: ProcessorMetrics;
 }
 
 export interface SalesProcessorOptions {
@@ -99,6 +102,7 @@ export async function startSalesProcessor(
     groupId,
     log: deps.log,
     feedbackMaxAgeMs: "feedbackMaxAgeMs" in opts ? opts.feedbackMaxAgeMs : DEFAULT_FEEDBACK_MAX_AGE_MS,
+    ...(deps.metrics ? { onRetry: (n: number) => deps.metrics!.retried(n) } : {}),
   });
   const consumer = deps.kafka.consumer({
     groupId,
@@ -126,6 +130,7 @@ export async function startSalesProcessor(
         const stats = await handler.handle(batch);
         if (stats) {
           deps.log.debug({ partition: batch.partition, ...stats }, "processor.batch");
+          deps.metrics?.observe(stats);
           opts.onBatch?.(stats, batch.partition);
         }
         return stats;
