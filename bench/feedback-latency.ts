@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       const avg = (f: (b: (typeof batches)[number]) => number) =>
         (batches.reduce((a, b) => a + f(b), 0) / batches.length).toFixed(1);
       console.log(
-        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group; ms: queued ${avg((b) => b.ms.queued ?? 0)}, lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
+        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group; ms: fetched ${avg((b) => b.ms.fetched ?? 0)}, queued ${avg((b) => b.ms.queued ?? 0)}, lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
       );
     }
   } finally {

@@ -11,7 +11,7 @@ const stats = (over: Partial<BatchStats>): BatchStats => ({
   rejected: 1,
   feedback: 9,
   group: 2,
-  ms: { queued: 5, lookups: 10, insert: 40, feedback: 8, kafka: 12 },
+  ms: { fetched: 3, queued: 5, lookups: 10, insert: 40, feedback: 8, kafka: 12 },
   ...over,
 });
 

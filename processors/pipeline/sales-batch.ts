@@ -96,6 +96,8 @@ export interface BatchStats {
    * Kafka transaction (feedback send and commit).
    */
   readonly ms: {
+    /** How long the batch's first line had been in Kafka when the batch arrived. */
+    readonly fetched: number;
     /** This batch's wait for its group to start (the group before it was running). */
     readonly queued: number;
     readonly lookups: number;
@@ -115,6 +117,8 @@ interface Waiting {
   readonly failed: (err: unknown) => void;
   /** When it arrived (performance.now()). */
   readonly at: number;
+  /** How long its oldest line had been in Kafka when it arrived (ms, producer clock). */
+  readonly fetched: number;
 }
 
 /** What a group made of one of its batches. */
@@ -151,7 +155,9 @@ export class SalesBatchHandler {
    */
   handle(batch: SourceBatch<RawTransaction>): Promise<BatchStats | undefined> {
     return new Promise((done, failed) => {
-      this.waiting.push({ batch, done, failed, at: performance.now() });
+      const first = batch.messages[0];
+      const fetched = first ? Math.max(0, Date.now() - first.timestamp) : 0;
+      this.waiting.push({ batch, done, failed, at: performance.now(), fetched });
       this.pump();
     });
   }
@@ -195,7 +201,10 @@ export class SalesBatchHandler {
         const w = left[i]!;
         if (o.ok) {
           w.batch.ack();
-          w.done({ ...o.stats, ms: { ...o.stats.ms, queued: Math.round(started - w.at) } });
+          w.done({
+            ...o.stats,
+            ms: { ...o.stats.ms, fetched: w.fetched, queued: Math.round(started - w.at) },
+          });
         } else failed.push({ w, error: o.error });
       });
       if (failed.length === 0) return;
@@ -428,6 +437,7 @@ export class SalesBatchHandler {
       }),
     );
     const ms = {
+      fetched: 0,
       queued: 0,
       lookups: Math.round(t1 - t0),
       insert: Math.round(t2 - t1),
