@@ -48,7 +48,7 @@ import { csvRows } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import type { SourceMetrics } from "./metrics.ts";
 import { ensureIngestTopics } from "../../streams/topic-specs.ts";
-import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
+import { badHeaderDeadLetter, deadLetter, headerMatches, validateRow } from "./validate-row.ts";
 import { ValidatePool, type ValidateResponse } from "./validate-pool.ts";
 
 export interface S3SourceDeps {
@@ -474,16 +474,7 @@ export class S3SourceConnector {
             continue;
           }
           if (!headerOk) {
-            reject(
-              deadLetter(
-                obj.key,
-                kind.kind,
-                row,
-                "bad_header",
-                `header must be ${kind.columns.join(kind.delimiter)}`,
-                this.validation,
-              ),
-            );
+            reject(badHeaderDeadLetter(obj.key, kind, row, this.validation));
             continue;
           }
           const outcome = validateRow(obj.key, kind, row, this.validation);

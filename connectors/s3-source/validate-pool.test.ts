@@ -14,7 +14,7 @@ import { LocalTimeConverter } from "./contract/field-rules.ts";
 import { csvRows } from "./csv-rows.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import { ValidatePool, type ValidateResponse } from "./validate-pool.ts";
-import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
+import { badHeaderDeadLetter, headerMatches, validateRow } from "./validate-row.ts";
 
 const TZ = "America/Sao_Paulo";
 const SECRET = "worker-test-secret-worker-test-secret";
@@ -52,17 +52,7 @@ async function inline(file: string, kind: FileKind, text: string, startAfterLine
       }
       const o = headerOk
         ? validateRow(file, kind, row, ctx)
-        : ({
-            ok: false,
-            deadLetter: deadLetter(
-              file,
-              kind.kind,
-              row,
-              "bad_header",
-              `header must be ${kind.columns.join(kind.delimiter)}`,
-              ctx,
-            ),
-          } as const);
+        : ({ ok: false, deadLetter: badHeaderDeadLetter(file, kind, row, ctx) } as const);
       out.push(
         o.ok
           ? { line: row.line, key: o.key, record: o.record }

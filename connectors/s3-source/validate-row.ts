@@ -37,6 +37,15 @@ export function deadLetter(
   };
 }
 
+/** The dead letter of a data row under a header that does not match its kind. */
+export const badHeaderDeadLetter = (
+  file: string,
+  kind: FileKind,
+  row: Pick<CsvRow, "line" | "raw">,
+  ctx: Pick<ValidationContext, "pseudonymize">,
+): IngestDeadLetter =>
+  deadLetter(file, kind.kind, row, "bad_header", `header must be ${kind.columns.join(kind.delimiter)}`, ctx);
+
 /**
  * Validates one data row.
  *

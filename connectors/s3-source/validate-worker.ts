@@ -14,7 +14,7 @@ import { FILE_KINDS, type FileKind, type ValidationContext } from "./contract/fi
 import { LocalTimeConverter } from "./contract/field-rules.ts";
 import { cpfPseudonymizer } from "./pseudonymize.ts";
 import { CsvLineSplitter, type CsvRow } from "./csv-rows.ts";
-import { deadLetter, headerMatches, validateRow } from "./validate-row.ts";
+import { badHeaderDeadLetter, headerMatches, validateRow } from "./validate-row.ts";
 import { type ValidateRequest, type ValidateResponse, type ValidateWorkerInit } from "./validate-pool.ts";
 
 const init = workerData as ValidateWorkerInit;
@@ -96,17 +96,7 @@ parentPort!.on("message", (req: ValidateRequest) => {
     for (const row of rows) {
       const outcome = file.headerOk
         ? validateRow(req.file, kind, row, ctx)
-        : ({
-            ok: false,
-            deadLetter: deadLetter(
-              req.file,
-              kind.kind,
-              row,
-              "bad_header",
-              `header must be ${kind.columns.join(kind.delimiter)}`,
-              ctx,
-            ),
-          } as const);
+        : ({ ok: false, deadLetter: badHeaderDeadLetter(req.file, kind, row, ctx) } as const);
       if (outcome.ok) {
         let end = encode.writeInto(outcome.record, out.buf, size);
         while (end < 0) {
