@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { connectorDeps } from "../connectors/s3-source/connector-deps.ts";
 import { S3SourceConnector } from "../connectors/s3-source/source.ts";
@@ -26,10 +27,13 @@ const prefixArg = process.argv.includes("--prefix")
   : undefined;
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const deps = connectorDeps(config, createLogger({ name: "bench", level: "error" }));
   if (prefixArg) return replayPhase(prefixArg);
-  const prefix = `bench/replay-${Date.now().toString(36)}/`;
+  // Its own topics (deleted at the end), so a million bench lines never reach the app's topics.
+  const tag = Date.now().toString(36);
+  const env = { ...process.env, KAFKA_TOPIC_PREFIX: `benchreplay_${tag}.` };
+  const config = loadConfig(env);
+  const deps = connectorDeps(config, createLogger({ name: "bench", level: "error" }));
+  const prefix = `bench/replay-${tag}/`;
   function* lines(): Generator<string> {
     yield "data,cod_vendedor,cod_loja,cod_transacao,quantidade,cod_prod,preco\n";
     let buf = "";
@@ -55,16 +59,22 @@ async function main(): Promise<void> {
     partSize: 16 * 1024 * 1024,
   }).done();
   console.log(`${((Date.now() - tw) / 1000).toFixed(1)} s`);
-  deps.s3.destroy();
   // The replay runs in a fresh process so that its RSS is the connector's alone.
   const child = spawnSync(
     process.execPath,
     ["--import", "tsx", fileURLToPath(import.meta.url), "--prefix", prefix, "--batch-rows", String(BATCH)],
-    {
-      stdio: "inherit",
-    },
+    { stdio: "inherit", env },
   );
   process.exitCode = child.status ?? 1;
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  const mine = (await admin.listTopics()).filter((t) => t.startsWith(deps.kafka.prefix));
+  if (mine.length > 0) await admin.deleteTopics({ topics: mine }).catch(() => {});
+  await admin.disconnect();
+  await deps.s3.send(
+    new DeleteObjectCommand({ Bucket: config.s3.bucket, Key: `${prefix}transactions_bench.csv` }),
+  );
+  deps.s3.destroy();
 }
 
 async function replayPhase(prefix: string): Promise<void> {

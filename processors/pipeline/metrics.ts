@@ -47,7 +47,7 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
   });
   const phase = new Histogram({
     name: "vitrine_processor_phase_seconds",
-    help: "Wall time of a batch's phases: queued (waiting for its group), lookups, insert, feedback queries, kafka (transaction end)",
+    help: "Wall time of a batch's phases: fetched (how long its first line was in Kafka before the processor got it: the lag), queued (waiting for its group), lookups, insert, feedback queries, kafka (transaction end)",
     labelNames: ["phase"] as const,
     buckets: SECONDS,
     registers,
