@@ -10,6 +10,11 @@ the summary as JSON lines on stdout (``{"event": …}``); Spark's own log goes t
 Ordering is the stream's: files in the connector's discovery order (reference kinds first, then
 by key), lines in file order. A line's (file index, line number) is its position; it becomes the
 silver row's ``_partition`` / ``_offset`` (``_topic = 'backfill'``).
+
+Where the work runs: small reference files are judged on the driver; transaction lines of the
+common clean shape are judged and enriched by Spark SQL expressions in the JVM (``fast_sql``),
+every other line by the Python rules in the workers; the windows and the TabSeparated text of the
+insert are JVM too, and each window partition is streamed into ClickHouse as one INSERT.
 """
 from __future__ import annotations
 
@@ -23,12 +28,14 @@ import urllib.parse
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
-from .clickhouse_http import insert_tsv, tsv_string
+from .clickhouse_http import insert_tsv_stream, tsv_string
 from .fast_path import fast_accept
+from .fast_sql import fast_judged, fast_silver
 from .file_kinds import FILE_KINDS, UNKNOWN_KIND, ValidationContext, kind_of, load_order
 from .judge import header_ok, judge_line
 from .local_time import LocalTime
@@ -92,6 +99,8 @@ def build_session(job: dict) -> SparkSession:
         .config("spark.driver.memory", job.get("driverMemory", "1g"))
         .config("spark.executor.memory", job.get("executorMemory", "1g"))
         .config("spark.sql.shuffle.partitions", str(job.get("shufflePartitions", 4)))
+        # One staging INSERT stream per window partition: keep them as many as configured.
+        .config("spark.sql.adaptive.coalescePartitions.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -121,8 +130,9 @@ def build_session(job: dict) -> SparkSession:
     return spark
 
 
-def list_keys(spark: SparkSession, bucket: str, prefix: str) -> dict[str, str]:
-    """Every object key under the prefix (S3 prefix semantics) → its s3a:// path."""
+def list_keys(spark: SparkSession, bucket: str, prefix: str, sizes: dict[str, int] | None = None) -> dict[str, str]:
+    """Every object key under the prefix (S3 prefix semantics) → its s3a:// path (and its size in
+    bytes into ``sizes``)."""
     jvm = spark._jvm  # type: ignore[attr-defined]
     conf = spark._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
     parent = prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
@@ -138,6 +148,8 @@ def list_keys(spark: SparkSession, bucket: str, prefix: str) -> dict[str, str]:
         key = urllib.parse.unquote(p.toUri().getPath()).lstrip("/")
         if key.startswith(prefix):
             out[key] = p.toString()
+            if sizes is not None:
+                sizes[key] = int(st.getLen())
     return out
 
 
@@ -198,28 +210,57 @@ def _context(job: dict) -> ValidationContext:
     return ValidationContext(LocalTime(job["zone"], job["nowMs"]), job["nowMs"], job["pseudonymSecret"])
 
 
+def _reference_row(kinds: dict[int, str], headers: dict[int, bool], fi: int, ln: int, text: str, ctx: ValidationContext) -> tuple | None:
+    """A REF_SCHEMA row of one reference line (None for the header and blank lines)."""
+    k = kinds[fi]
+    kind = None if k == UNKNOWN_KIND else _KIND[k]
+    v = judge_line(kind, headers[fi], ln, text, ctx)
+    if v is None:
+        return None
+    keep = v.record is not None and k in STATE_KINDS
+    return (fi, ln, v.reason, v.detail, v.raw, json.dumps(v.record, ensure_ascii=False) if keep else None)
+
+
 def judge_reference(job: dict, kinds: dict[int, str], headers: dict[int, bool]):
     def run(batches):
         ctx = _context(job)
         for batch in batches:
             idx, line, value = (batch.column(i).to_pylist() for i in range(3))
-            out: dict[str, list] = {f.name: [] for f in REF_SCHEMA}
-            for fi, ln, text in zip(idx, line, value):
-                k = kinds[fi]
-                kind = None if k == UNKNOWN_KIND else _KIND[k]
-                v = judge_line(kind, headers[fi], ln, text, ctx)
-                if v is None:
-                    continue
-                out["file_idx"].append(fi)
-                out["line"].append(ln)
-                out["reason"].append(v.reason)
-                out["detail"].append(v.detail)
-                out["raw"].append(v.raw)
-                keep = v.record is not None and k in STATE_KINDS
-                out["record"].append(json.dumps(v.record, ensure_ascii=False) if keep else None)
-            yield pa.RecordBatch.from_pydict(out, schema=REF_SCHEMA)
+            rows = [r for fi, ln, text in zip(idx, line, value) if (r := _reference_row(kinds, headers, fi, ln, text, ctx))]
+            yield pa.RecordBatch.from_pylist([dict(zip(REF_SCHEMA.names, r)) for r in rows], schema=REF_SCHEMA)
 
     return run
+
+
+#: Reference files up to this size in all are read and judged on the driver: no executor round
+#: trip, no line-numbering pass, no Python worker start. Larger ones go through Spark.
+REFERENCE_ON_DRIVER_BYTES = 64 * 2**20
+
+
+def file_lines(content: bytes) -> list[str]:
+    """A file's lines as ``spark.read.option("lineSep", "\\n").text`` reads them: split on LF
+    only (a CR stays), no line after a final LF, none at all for an empty file."""
+    if not content:
+        return []
+    parts = content.split(b"\n")
+    if content.endswith(b"\n"):
+        parts.pop()
+    return [p.decode("utf-8", errors="replace") for p in parts]
+
+
+def judge_reference_on_driver(
+    spark: SparkSession, job: dict, paths: list[str], index_of: dict[str, int], kinds: dict[int, str], headers: dict[int, bool]
+) -> list[tuple]:
+    """REF_SCHEMA rows of small reference files, read whole (binaryFile) and judged here."""
+    ctx = _context(job)
+    out: list[tuple] = []
+    for r in spark.read.format("binaryFile").load(paths).select("path", "content").collect():
+        fi = index_of[key_of_path(r["path"])]
+        for ln, text in enumerate(file_lines(bytes(r["content"])), start=1):
+            row = _reference_row(kinds, headers, fi, ln, text, ctx)
+            if row is not None:
+                out.append(row)
+    return out
 
 
 def judge_sales(job: dict, headers: dict[int, bool], state: ReferenceState, plan: Plan):
@@ -268,58 +309,63 @@ def judge_sales(job: dict, headers: dict[int, bool], state: ReferenceState, plan
 _KIND = {k.kind: k for k in FILE_KINDS}
 
 
-def write_silver(ch: dict, keys: list[str], rows_per_insert: int):
-    """Inserts pre-formatted TSV rows (``_head`` ⇥ source_file ⇥ ``_tail``, see ``tsv_parts``):
-    the Python side only adds the (escaped) file name and posts the blocks."""
-    sources = [tsv_string(k) for k in keys]
+def write_silver(ch: dict):
+    """Streams a partition's TabSeparated lines (built in the JVM, see ``tsv_lines``) into
+    ``sales_lines`` as ONE chunked INSERT: each Arrow batch's string buffer is sent as it is, so
+    the Python side touches no row. Returns the partition's rows per (month ⇥ rejection) key,
+    counted before the month-range filter (a null line is a row outside the range)."""
 
     def run(batches):
-        buf: list[str] = []
-        counts: dict[tuple[str, str], int] = {}
+        counts: dict[str, int] = {}
 
-        def flush() -> None:
-            if buf:
-                body = ("\n".join(buf) + "\n").encode("utf-8")
-                insert_tsv(ch["url"], ch["user"], ch["password"], ch["database"], "sales_lines", SILVER_COLUMNS, body)
-                buf.clear()
+        def chunks():
+            for batch in batches:
+                vc = pc.value_counts(batch.column(1))
+                for k, n in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()):
+                    counts[k] = counts.get(k, 0) + n
+                text = pc.drop_null(batch.column(0))
+                if len(text) > 0:
+                    _, offsets, data = text.buffers()
+                    at = memoryview(offsets).cast("q" if pa.types.is_large_string(text.type) else "i")
+                    yield memoryview(data)[at[text.offset] : at[text.offset + len(text)]]
 
-        for batch in batches:
-            fis, heads, tails, months, rejections = (
-                batch.column(n).to_pylist() for n in ("file_idx", "_head", "_tail", "month", "rejection")
-            )
-            for fi, head, tail, month, rejection in zip(fis, heads, tails, months, rejections):
-                k = (month, rejection)
-                counts[k] = counts.get(k, 0) + 1
-                buf.append(f"{head}\t{sources[fi]}\t{tail}")
-                if len(buf) >= rows_per_insert:
-                    flush()
-        flush()
+        insert_tsv_stream(ch["url"], ch["user"], ch["password"], ch["database"], "sales_lines", SILVER_COLUMNS, chunks())
+        keys = list(counts)
         yield pa.RecordBatch.from_pydict(
-            {"month": [k[0] for k in counts], "rejection": [k[1] for k in counts], "n": list(counts.values())},
+            {
+                "month": [k.split("\t", 1)[0] for k in keys],
+                "rejection": [k.split("\t", 1)[1] for k in keys],
+                "n": [counts[k] for k in keys],
+            },
             schema=COUNT_SCHEMA,
         )
 
     return run
 
 
-def tsv_parts(silver: DataFrame) -> DataFrame:
-    """The TabSeparated text of each silver row, built in the JVM, around source_file (escaped on
-    the Python side). Every column here is digits, a validated code or a fixed word: nothing to
-    escape (seller_role is vendedor / gerente / empty, product ids are digits)."""
+def tsv_lines(silver: DataFrame, keys: list[str], from_month: str, to_month: str) -> DataFrame:
+    """(TabSeparated line with its LF — null outside the month range —, month ⇥ rejection) of each
+    silver row, built in the JVM. Every column is digits, a validated code or a fixed word: nothing
+    to escape (seller_role is vendedor / gerente / empty, product ids are digits); file names are
+    escaped here, once each."""
     c = lambda name: F.col(name).cast("string")  # noqa: E731
-    head = F.concat_ws(
+    files = F.array(*[F.lit(tsv_string(k)) for k in keys])
+    partners = F.concat(
+        F.lit("["), F.array_join(F.transform("pair_partners", lambda x: F.concat(F.lit("'"), x, F.lit("'"))), ","), F.lit("]")
+    )
+    text = F.concat_ws(
         "\t",
         F.lit("backfill"), c("file_idx"), c("line"), c("line_id"), c("basket_id"), c("seller_id"),
         c("seller_role"), c("store_id"), c("transaction_id"), c("product_id"), c("quantidade"),
         c("preco_cents"), c("revenue_cents"), c("high_margin"), c("commission_rate_micro"),
         c("commission_micro"), c("plan_version"), c("sale_time"), c("local_date"), c("month"),
-        c("weekday"), c("hour"),
+        c("weekday"), c("hour"), F.element_at(files, F.col("file_idx") + 1), c("line"), F.col("rejection"), partners,
     )  # fmt: skip
-    partners = F.concat(
-        F.lit("["), F.array_join(F.transform("pair_partners", lambda x: F.concat(F.lit("'"), x, F.lit("'"))), ","), F.lit("]")
+    in_range = F.col("month").between(from_month, to_month)
+    return silver.select(
+        F.when(in_range, F.concat(text, F.lit("\n"))).alias("_line"),
+        F.concat(F.col("month"), F.lit("\t"), F.col("rejection")).alias("_key"),
     )
-    tail = F.concat_ws("\t", c("line"), F.col("rejection"), partners)
-    return silver.select("file_idx", "month", "rejection", head.alias("_head"), tail.alias("_tail"))
 
 
 # === The job
@@ -329,7 +375,12 @@ def dedupe_and_pairs(sales: DataFrame) -> DataFrame:
     """The processor's basket walk (processors/pipeline/basket-walk.ts) as windows over each
     basket in arrival order: a product the basket already holds → ``duplicate``; an accepted line
     with quantidade > 0 gets the sorted products with quantidade > 0 its basket held before."""
-    earlier = Window.partitionBy("basket_id").orderBy("file_idx", "line").rowsBetween(Window.unboundedPreceding, -1)
+    # Partitioned by (hash, basket): the sort's prefix is then a long, not the basket text.
+    earlier = (
+        Window.partitionBy(F.xxhash64("basket_id"), "basket_id")
+        .orderBy("file_idx", "line")
+        .rowsBetween(Window.unboundedPreceding, -1)
+    )
     dup = F.coalesce(F.array_contains(F.collect_list("product_id").over(earlier), F.col("product_id")), F.lit(False))
     with_dup = sales.withColumn("_dup", dup)
     positive = F.when(~F.col("_dup") & (F.col("quantidade") > 0), F.col("product_id"))
@@ -355,7 +406,8 @@ def run(job: dict) -> dict:
 
 def _run(spark: SparkSession, job: dict, t0: float) -> dict:
     bucket, prefix = job["s3"]["bucket"], job["prefix"]
-    listed = list_keys(spark, bucket, prefix)
+    sizes: dict[str, int] = {}
+    listed = list_keys(spark, bucket, prefix, sizes)
     keys = load_order(list(listed))
     kinds = {i: (kind_of(k).kind if kind_of(k) else UNKNOWN_KIND) for i, k in enumerate(keys)}  # type: ignore[union-attr]
     emit("files", count=len(keys), transactions=sum(1 for k in kinds.values() if k == "transactions"))
@@ -370,27 +422,42 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
 
     def lines_of(idx: list[int]) -> DataFrame:
         return numbered_lines(spark, [listed[keys[i]] for i in idx], index_of)
+
     deadletter_frames = []
     dead: dict[str, int] = {}
     ref_rows_read = 0
     state = ReferenceState()
     accepted_by_kind: dict[str, int] = {}
+    dl_schema = "file_idx int, line long, reason string, detail string, raw string"
     if ref_idx:
-        ref = (
-            lines_of(ref_idx)
-            .mapInArrow(judge_reference(job, kinds, headers), ddl(REF_SCHEMA))
-            .persist(StorageLevel.DISK_ONLY)
-        )
-        for r in ref.groupBy("file_idx", "reason").count().collect():
-            ref_rows_read += r["count"]
-            if r["reason"] is None:
-                accepted_by_kind[kinds[r["file_idx"]]] = accepted_by_kind.get(kinds[r["file_idx"]], 0) + r["count"]
-            else:
-                dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
-        records = ref.where(F.col("record").isNotNull()).select("file_idx", "line", "record").collect()
-        for r in sorted(records, key=lambda r: (r["file_idx"], r["line"])):
-            state.apply(kinds[r["file_idx"]], json.loads(r["record"]))
-        deadletter_frames.append(ref.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+        ref_paths = [listed[keys[i]] for i in ref_idx]
+        if sum(sizes[keys[i]] for i in ref_idx) <= REFERENCE_ON_DRIVER_BYTES:
+            ref_rows = judge_reference_on_driver(spark, job, ref_paths, index_of, kinds, headers)
+            ref_rows.sort(key=lambda r: (r[0], r[1]))
+            deadletter_frames.append(spark.createDataFrame([r[:5] for r in ref_rows if r[2] is not None], dl_schema))
+            ref_rows_read = len(ref_rows)
+            for r in ref_rows:
+                if r[2] is None:
+                    accepted_by_kind[kinds[r[0]]] = accepted_by_kind.get(kinds[r[0]], 0) + 1
+        else:  # every verdict but the accepted rows of kinds that feed no state is collected
+            ref = (
+                lines_of(ref_idx)
+                .mapInArrow(judge_reference(job, kinds, headers), ddl(REF_SCHEMA))
+                .persist(StorageLevel.DISK_ONLY)
+            )
+            ref_rows = [tuple(r) for r in ref.where(F.col("reason").isNotNull() | F.col("record").isNotNull()).collect()]
+            ref_rows.sort(key=lambda r: (r[0], r[1]))
+            ref_counts = ref.groupBy("file_idx", "reason").count().collect()
+            deadletter_frames.append(ref.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+            ref_rows_read = sum(r["count"] for r in ref_counts)
+            for r in ref_counts:
+                if r["reason"] is None:
+                    accepted_by_kind[kinds[r["file_idx"]]] = accepted_by_kind.get(kinds[r["file_idx"]], 0) + r["count"]
+        for r in ref_rows:
+            if r[2] is not None:
+                dead[r[2]] = dead.get(r[2], 0) + 1
+            elif r[5] is not None:
+                state.apply(kinds[r[0]], json.loads(r[5]))
         emit("reference", rows=ref_rows_read, employees=len(state.employees), stores=len(state.stores),
              products=len(state.products), costProducts=len(state.costs))  # fmt: skip
 
@@ -398,30 +465,41 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
     tx_rows_read = 0
     if tx_idx:
         plan = Plan.from_json(job["plan"])
-        sales = (
-            lines_of(tx_idx)
+        ctx = _context(job)
+        judged = fast_judged(spark, lines_of(tx_idx), [i for i in tx_idx if not headers[i]], ctx.tz, job["nowMs"])
+        # Lines the fast path does not take: the Python rules (small; kept for the dead letters).
+        slow = (
+            judged.where(~F.col("_fast"))
+            .select("file_idx", "line", "value")
             .mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA))
-            .persist(StorageLevel.DISK_ONLY)
+            .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        for r in sales.groupBy("reason").count().collect():
+        slow_accepted = 0
+        for r in slow.groupBy("reason").count().collect():
             tx_rows_read += r["count"]
             if r["reason"] is None:
-                accepted_by_kind["transactions"] = r["count"]
+                slow_accepted = r["count"]
             else:
                 dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
-        deadletter_frames.append(sales.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
-        emit("validated", transactionRows=tx_rows_read)
-        silver = dedupe_and_pairs(sales.where(F.col("reason").isNull()).drop("reason", "detail", "raw")).where(
-            F.col("month").between(job["fromMonth"], job["toMonth"])
+        deadletter_frames.append(slow.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+        emit("validated", pythonPath=tx_rows_read, rejected=tx_rows_read - slow_accepted)
+        names = ["file_idx", "line"] + [n for n, _ in SALE_FIELDS]
+        accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(
+            slow.where(F.col("reason").isNull()).select(*names)
         )
-        counts = tsv_parts(silver).mapInArrow(
-            write_silver(job["clickhouse"], keys, job.get("rowsPerInsert", 200_000)), ddl(COUNT_SCHEMA)
+        counts = tsv_lines(dedupe_and_pairs(accepted), keys, job["fromMonth"], job["toMonth"]).mapInArrow(
+            write_silver(job["clickhouse"]), ddl(COUNT_SCHEMA)
         )
+        validated = 0
         for r in counts.collect():
-            m = months.setdefault(r["month"], {"accepted": 0, "duplicate": 0})
-            m["accepted" if r["rejection"] == "" else r["rejection"]] += r["n"]
+            validated += r["n"]
+            if job["fromMonth"] <= r["month"] <= job["toMonth"]:
+                m = months.setdefault(r["month"], {"accepted": 0, "duplicate": 0})
+                m["accepted" if r["rejection"] == "" else r["rejection"]] += r["n"]
+        accepted_by_kind["transactions"] = validated
+        tx_rows_read += validated - slow_accepted
         sales_accepted = sum(m["accepted"] + m["duplicate"] for m in months.values())
-        emit("silver", rows=sales_accepted, months=len(months))
+        emit("silver", rows=sales_accepted, months=len(months), transactionRows=tx_rows_read)
 
     if deadletter_frames and job.get("deadLetterPath"):
         dl = deadletter_frames[0]
