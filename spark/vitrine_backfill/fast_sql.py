@@ -25,9 +25,11 @@ from .local_time import LocalTime, days_from_civil
 from .sale import Plan, ReferenceState
 
 # fast_path.CLEAN as a Java regex over the raw line (one trailing CR allowed, as ``prepare``
-# removes it); \z, not $: Java's $ would also match before a final line terminator.
+# removes it), or the same with an ISO time and offset (``YYYY-MM-DDTHH:MM:SS±HH:MM``, taken
+# only when the offset is the day's own); \z, not $: Java's $ would also match before a final
+# line terminator.
 CLEAN_LINE = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?,"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2}|T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2})?,"
     r"[0-9]+,[0-9]+,[0-9]+,-?[0-9]{1,4},[0-9]+,[0-9]{1,12}\.[0-9]{2}\r?\z"
 )
 _HOUR_MS = 3_600_000
@@ -97,44 +99,64 @@ def fast_judged(
 ) -> DataFrame:
     """``lines`` (file_idx, line, value) with the parsed fields of a clean line and ``_fast``
     (true: the fast path accepts it; false: the Python rules must judge it)."""
-    days = spark.createDataFrame(plain_days(tz, now_ms), "_day string, _midnight long, _weekday int")
-    v = F.col("value")
-    clean = v.rlike(CLEAN_LINE) & (F.col("line") > 1)
+    days = spark.createDataFrame(
+        [(d, m, w, (days_from_civil(*map(int, d.split("-"))) * 86400 - m)) for d, m, w in plain_days(tz, now_ms)],
+        "_day string, _midnight long, _weekday int, _offset int",
+    )
+    # Step by step: each select names what the next one uses more than once, so the regex, the
+    # split and the casts run once per line (Spark does not inline an expensive expression into
+    # several uses, and does not share it across CASE branches).
+    clean = F.col("value").rlike(CLEAN_LINE) & (F.col("line") > 1)
     if bad_header_files:
         clean = clean & ~F.col("file_idx").isin(bad_header_files)
-    f = F.split(F.when(clean, v), ",")
-    data = f.getItem(0)
-    has_time = F.length(data) == 19
-
-    def two(pos: int) -> Column:
-        return F.when(has_time, F.substring(data, pos, 2).cast("int")).otherwise(F.lit(0))
-
-    price = f.getItem(6)  # whole.cc, maybe followed by the CR
-    parsed = lines.select(
-        "file_idx",
-        "line",
-        "value",
-        clean.alias("_clean"),
-        F.substring(data, 1, 10).alias("_date"),
-        (two(12) * 3600 + two(15) * 60 + two(18)).alias("_tod"),
-        two(12).alias("_h"),
-        ((two(15) <= 59) & (two(18) <= 59) & (two(12) <= 23)).alias("_clock_ok"),
+    df = lines.select("file_idx", "line", "value", clean.alias("_clean"))
+    df = df.select("*", F.split(F.when(F.col("_clean"), F.col("value")), ",").alias("_f"))
+    f = F.col("_f")
+    df = df.select(
+        "file_idx", "line", "value", "_clean",
+        f.getItem(0).alias("_data"),
         f.getItem(1).alias("seller_id"),
         f.getItem(2).alias("store_id"),
         f.getItem(3).alias("transaction_id"),
         f.getItem(4).cast("int").alias("quantidade"),
         f.getItem(5).alias("product_id"),
+        f.getItem(6).alias("_price"),  # whole.cc, maybe followed by the CR
+    )  # fmt: skip
+    data = F.col("_data")
+    n = F.length(data)
+
+    def two(pos: int) -> Column:
+        return F.when(n >= pos + 1, F.substring(data, pos, 2).cast("int")).otherwise(F.lit(0))
+
+    price = F.col("_price")
+    df = df.select(
+        "file_idx", "line", "value", "_clean", "seller_id", "store_id", "transaction_id", "quantidade", "product_id",
+        F.substring(data, 1, 10).alias("_date"),
+        two(12).alias("_h"),
+        two(15).alias("_mi"),
+        two(18).alias("_s"),
+        # ISO time with an offset: ±HH:MM in seconds (0 without)
+        F.when(
+            n == 25,
+            F.when(F.substring(data, 20, 1) == "-", F.lit(-1)).otherwise(F.lit(1))
+            * (F.substring(data, 21, 2).cast("int") * 3600 + F.substring(data, 24, 2).cast("int") * 60),
+        ).alias("_text_offset"),
         (
             F.substring_index(price, ".", 1).cast("long") * 100
             + F.substring(F.substring_index(price, ".", -1), 1, 2).cast("long")
         ).alias("preco_cents"),
-    )
-    joined = parsed.join(F.broadcast(days), F.col("_date") == F.col("_day"), "left")
-    sec = F.col("_midnight") + F.col("_tod")
+    )  # fmt: skip
+    df = df.join(F.broadcast(days), F.col("_date") == F.col("_day"), "left")
+    df = df.select("*", (F.col("_midnight") + F.col("_h") * 3600 + F.col("_mi") * 60 + F.col("_s")).alias("_sec"))
+    sec = F.col("_sec")
     fast = (
         F.col("_clean")
         & F.col("_day").isNotNull()
-        & F.col("_clock_ok")
+        # an ISO time on a plain day with that day's own offset is the same instant as its wall clock
+        & (F.col("_text_offset").isNull() | (F.col("_text_offset") == F.col("_offset")))
+        & (F.col("_h") <= 23)
+        & (F.col("_mi") <= 59)
+        & (F.col("_s") <= 59)
         & (F.col("quantidade") != 0)
         & (F.abs(F.col("quantidade")) <= 1000)
         & (F.col("preco_cents") > 0)
@@ -142,7 +164,7 @@ def fast_judged(
         & (sec * 1000 >= F.lit(tz.earliest_ms))
         & (sec * 1000 <= F.lit(now_ms + _DAY_MS))
     )
-    return joined.withColumn("_fast", F.coalesce(fast, F.lit(False))).withColumn("_sec", sec)
+    return df.withColumn("_fast", F.coalesce(fast, F.lit(False)))
 
 
 def fast_silver(spark: SparkSession, judged: DataFrame, state: ReferenceState, plan: Plan) -> DataFrame:
