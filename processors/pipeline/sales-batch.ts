@@ -170,11 +170,16 @@ export class SalesBatchHandler {
   private pump(): void {
     if (this.running || this.waiting.length === 0) return;
     this.running = true;
-    const group = this.waiting;
-    this.waiting = [];
-    void this.runGroup(group).finally(() => {
-      this.running = false;
-      this.pump();
+    // The batches of one fetch reach `handle` one after the other within the same turn of the
+    // event loop: starting on the next turn puts them all in this group (started at once, the
+    // first would form a group alone and the others would wait a whole group for the next).
+    setImmediate(() => {
+      const group = this.waiting;
+      this.waiting = [];
+      void this.runGroup(group).finally(() => {
+        this.running = false;
+        this.pump();
+      });
     });
   }
 

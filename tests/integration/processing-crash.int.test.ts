@@ -32,7 +32,8 @@ describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
 
   beforeAll(async () => {
     h = await harness("crash");
-    dir = await generate({ seed: 33, lines: 8_000, dirtyRate: 0.02 });
+    // Enough lines that work is left after the third kill, however fast groups of batches go.
+    dir = await generate({ seed: 33, lines: 16_000, dirtyRate: 0.02 });
     await upload(h, dir);
   });
   afterAll(() => h?.close());
@@ -45,7 +46,9 @@ describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
       const child = await spawnProcessor(h, groupId);
       // Wait for some batches (first start: at least one; later ones: also re-derivations),
       // then a random extra delay lands the kill anywhere, inside a batch too.
-      await waitForBatches(child, batchesIn(child) + 1 + (round % 3), Date.now() + 60_000);
+      const want = batchesIn(child) + 1 + (round % 3);
+      await waitForBatches(child, want, Date.now() + 60_000);
+      expect(batchesIn(child), `round ${round}: batches before the kill`).toBeGreaterThanOrEqual(want);
       await sleep(Math.floor(Math.random() * 120));
       if (child.exitCode !== null) throw new Error(`processor exited early: ${child.output().slice(-2000)}`);
       await stopChild(child, "SIGKILL");
@@ -58,6 +61,7 @@ describe("processor killed with SIGKILL", { timeout: 400_000 }, () => {
     } finally {
       await stopChild(last, "SIGTERM");
     }
+    expect(batchesIn(last), "the kills landed mid-stream: the restart had work left").toBeGreaterThan(0);
     const want = independent(h, filesOf(dir, h.prefix));
     expectExact(want, await gold(h.ch), await outputs(h), ingestDeadLetters(summary));
   });
