@@ -28,9 +28,8 @@ import urllib.parse
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .clickhouse_http import insert_tsv_stream, tsv_string
@@ -309,90 +308,106 @@ def judge_sales(job: dict, headers: dict[int, bool], state: ReferenceState, plan
 _KIND = {k.kind: k for k in FILE_KINDS}
 
 
+class BasketWalk:
+    """The processor's basket walk (``processors/pipeline/basket-walk.ts``) over lines sorted by
+    basket, then arrival order (file index, line): a product the basket already holds →
+    ``duplicate``; an accepted line with quantidade > 0 gets as partners the sorted products with
+    quantidade > 0 its basket held before. State is one basket; it carries across batches."""
+
+    def __init__(self) -> None:
+        self.basket: str | None = None
+        self.held: set[str] = set()
+        self.positive: list[str] = []
+
+    def step(self, basket: str, product: str, positive: bool) -> tuple[str, list[str]]:
+        """(rejection, pair partners) of the next line."""
+        if basket != self.basket:
+            self.basket, self.held, self.positive = basket, set(), []
+        if product in self.held:
+            return "duplicate", []
+        self.held.add(product)
+        partners = sorted(self.positive) if positive else []
+        if positive:
+            self.positive.append(product)
+        return "", partners
+
+
+def _array_text(values: list[str]) -> str:
+    """A ClickHouse Array(String) in TSV of values that need no escaping (digits)."""
+    return "['" + "','".join(values) + "']" if values else "[]"
+
+
 def write_silver(ch: dict):
-    """Streams a partition's TabSeparated lines (built in the JVM, see ``tsv_lines``) into
-    ``sales_lines`` as ONE chunked INSERT: each Arrow batch's string buffer is sent as it is, so
-    the Python side touches no row. Returns the partition's rows per (month ⇥ rejection) key,
-    counted before the month-range filter (a null line is a row outside the range)."""
+    """Walks a partition's baskets (``BasketWalk``) and streams its TabSeparated lines into
+    ``sales_lines`` as ONE chunked INSERT: the JVM built each line's text up to ``source_line``
+    (``tsv_heads``), the walk adds rejection and pair partners (product ids are digits: nothing to
+    escape). Returns the partition's rows per (month, rejection), counted before the month-range
+    filter (a null head is a row outside the range)."""
 
     def run(batches):
-        counts: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
+        walk = BasketWalk()
 
         def chunks():
+            step = walk.step
             for batch in batches:
-                vc = pc.value_counts(batch.column(1))
-                for k, n in zip(vc.field("values").to_pylist(), vc.field("counts").to_pylist()):
-                    counts[k] = counts.get(k, 0) + n
-                text = pc.drop_null(batch.column(0))
-                if len(text) > 0:
-                    _, offsets, data = text.buffers()
-                    at = memoryview(offsets).cast("q" if pa.types.is_large_string(text.type) else "i")
-                    yield memoryview(data)[at[text.offset] : at[text.offset + len(text)]]
+                basket, product, positive, month, head = (batch.column(i).to_pylist() for i in range(5))
+                out: list[str] = []
+                for b, p, pos, m, h in zip(basket, product, positive, month, head):
+                    rejection, partners = step(b, p, pos)
+                    k = (m, rejection)
+                    counts[k] = counts.get(k, 0) + 1
+                    if h is not None:
+                        out.append(f"{h}\t{rejection}\t{_array_text(partners)}\n")
+                if out:
+                    yield "".join(out).encode("utf-8")
 
         insert_tsv_stream(ch["url"], ch["user"], ch["password"], ch["database"], "sales_lines", SILVER_COLUMNS, chunks())
-        keys = list(counts)
         yield pa.RecordBatch.from_pydict(
-            {
-                "month": [k.split("\t", 1)[0] for k in keys],
-                "rejection": [k.split("\t", 1)[1] for k in keys],
-                "n": [counts[k] for k in keys],
-            },
+            {"month": [k[0] for k in counts], "rejection": [k[1] for k in counts], "n": list(counts.values())},
             schema=COUNT_SCHEMA,
         )
 
     return run
 
 
-def tsv_lines(silver: DataFrame, keys: list[str], from_month: str, to_month: str) -> DataFrame:
-    """(TabSeparated line with its LF — null outside the month range —, month ⇥ rejection) of each
-    silver row, built in the JVM. Every column is digits, a validated code or a fixed word: nothing
-    to escape (seller_role is vendedor / gerente / empty, product ids are digits); file names are
-    escaped here, once each."""
+def tsv_heads(sales: DataFrame, keys: list[str], from_month: str, to_month: str, partitions: int) -> DataFrame:
+    """What ``write_silver`` needs of each accepted line, partitioned by basket and sorted by
+    basket, then arrival order: (basket, product, quantidade > 0, month, TabSeparated text of the
+    silver row up to ``source_line`` — null outside the month range). The text is built in the
+    JVM; every column is digits, a validated code or a fixed word: nothing to escape
+    (seller_role is vendedor / gerente / empty, product ids are digits); file names are escaped
+    here, once each."""
     c = lambda name: F.col(name).cast("string")  # noqa: E731
     files = F.array(*[F.lit(tsv_string(k)) for k in keys])
-    partners = F.concat(
-        F.lit("["), F.array_join(F.transform("pair_partners", lambda x: F.concat(F.lit("'"), x, F.lit("'"))), ","), F.lit("]")
-    )
     text = F.concat_ws(
         "\t",
         F.lit("backfill"), c("file_idx"), c("line"), c("line_id"), c("basket_id"), c("seller_id"),
         c("seller_role"), c("store_id"), c("transaction_id"), c("product_id"), c("quantidade"),
         c("preco_cents"), c("revenue_cents"), c("high_margin"), c("commission_rate_micro"),
         c("commission_micro"), c("plan_version"), c("sale_time"), c("local_date"), c("month"),
-        c("weekday"), c("hour"), F.element_at(files, F.col("file_idx") + 1), c("line"), F.col("rejection"), partners,
+        c("weekday"), c("hour"), F.element_at(files, (F.col("file_idx") + 1).cast("int")), c("line"),
     )  # fmt: skip
     in_range = F.col("month").between(from_month, to_month)
-    return silver.select(
-        F.when(in_range, F.concat(text, F.lit("\n"))).alias("_line"),
-        F.concat(F.col("month"), F.lit("\t"), F.col("rejection")).alias("_key"),
+    # Partitioned and sorted by (hash, basket): the sort's prefix is then a long, not the text.
+    return (
+        sales.select(
+            F.xxhash64("basket_id").alias("_h"),
+            "file_idx",
+            "line",
+            "basket_id",
+            "product_id",
+            (F.col("quantidade") > 0).alias("_positive"),
+            "month",
+            F.when(in_range, text).alias("_head"),
+        )
+        .repartition(partitions, "_h", "basket_id")
+        .sortWithinPartitions("_h", "basket_id", "file_idx", "line")
+        .select("basket_id", "product_id", "_positive", "month", "_head")
     )
 
 
 # === The job
-
-
-def dedupe_and_pairs(sales: DataFrame) -> DataFrame:
-    """The processor's basket walk (processors/pipeline/basket-walk.ts) as windows over each
-    basket in arrival order: a product the basket already holds → ``duplicate``; an accepted line
-    with quantidade > 0 gets the sorted products with quantidade > 0 its basket held before."""
-    # Partitioned by (hash, basket): the sort's prefix is then a long, not the basket text.
-    earlier = (
-        Window.partitionBy(F.xxhash64("basket_id"), "basket_id")
-        .orderBy("file_idx", "line")
-        .rowsBetween(Window.unboundedPreceding, -1)
-    )
-    dup = F.coalesce(F.array_contains(F.collect_list("product_id").over(earlier), F.col("product_id")), F.lit(False))
-    with_dup = sales.withColumn("_dup", dup)
-    positive = F.when(~F.col("_dup") & (F.col("quantidade") > 0), F.col("product_id"))
-    partners = F.when(
-        ~F.col("_dup") & (F.col("quantidade") > 0), F.array_sort(F.collect_list("_positive").over(earlier))
-    ).otherwise(F.array().cast("array<string>"))
-    return (
-        with_dup.withColumn("_positive", positive)
-        .withColumn("pair_partners", partners)
-        .withColumn("rejection", F.when(F.col("_dup"), F.lit("duplicate")).otherwise(F.lit("")))
-        .drop("_dup", "_positive")
-    )
 
 
 def run(job: dict) -> dict:
@@ -487,9 +502,8 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
         accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(
             slow.where(F.col("reason").isNull()).select(*names)
         )
-        counts = tsv_lines(dedupe_and_pairs(accepted), keys, job["fromMonth"], job["toMonth"]).mapInArrow(
-            write_silver(job["clickhouse"]), ddl(COUNT_SCHEMA)
-        )
+        heads = tsv_heads(accepted, keys, job["fromMonth"], job["toMonth"], job.get("shufflePartitions", 4))
+        counts = heads.mapInArrow(write_silver(job["clickhouse"]), ddl(COUNT_SCHEMA))
         validated = 0
         for r in counts.collect():
             validated += r["n"]
