@@ -11,7 +11,8 @@ export interface SparkJob {
   readonly driverMemory?: string;
   readonly executorMemory?: string;
   readonly shufflePartitions?: number;
-  readonly rowsPerInsert?: number;
+  /** Staging INSERT streams (one per basket partition); default: one per ~32 MiB of transactions, at least 4. */
+  readonly insertPartitions?: number;
   readonly ivyDir: string;
   readonly zone: string;
   readonly nowMs: number;

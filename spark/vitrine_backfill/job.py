@@ -502,7 +502,11 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
         accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(
             slow.where(F.col("reason").isNull()).select(*names)
         )
-        heads = tsv_heads(accepted, keys, job["fromMonth"], job["toMonth"], job.get("shufflePartitions", 4))
+        # One INSERT stream per partition; about 32 MiB of input each keeps every partition's sort in
+        # memory (spark.driver.memory 1g) and both cores busy.
+        tx_bytes = sum(sizes[keys[i]] for i in tx_idx)
+        partitions = job.get("insertPartitions") or max(4, -(-tx_bytes // (32 * 2**20)))
+        heads = tsv_heads(accepted, keys, job["fromMonth"], job["toMonth"], partitions)
         counts = heads.mapInArrow(write_silver(job["clickhouse"]), ddl(COUNT_SCHEMA))
         validated = 0
         for r in counts.collect():
@@ -515,7 +519,12 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
         sales_accepted = sum(m["accepted"] + m["duplicate"] for m in months.values())
         emit("silver", rows=sales_accepted, months=len(months), transactionRows=tx_rows_read)
 
-    if deadletter_frames and job.get("deadLetterPath"):
+    if job.get("deadLetterPath") and not dead:  # nothing to write: just clear an earlier run's
+        jvm = spark._jvm  # type: ignore[attr-defined]
+        path = jvm.org.apache.hadoop.fs.Path(job["deadLetterPath"])
+        path.getFileSystem(spark._jsc.hadoopConfiguration()).delete(path, True)  # type: ignore[attr-defined]
+        emit("dead_letters", total=0, path=job["deadLetterPath"])
+    elif deadletter_frames and job.get("deadLetterPath"):
         dl = deadletter_frames[0]
         for f in deadletter_frames[1:]:
             dl = dl.unionByName(f)
