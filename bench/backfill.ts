@@ -6,9 +6,11 @@
  * with the materialized views; then the month-partition swap) into a scratch database, and beside
  * it a raw `clickhouse-client` CSV load of the same transaction lines into a plain MergeTree table.
  * Prints lines/s of both, their ratio, and the configured and peak RSS memory of Spark's JVM and
- * Python workers (sampled from /proc every second).
+ * Python workers (sampled from /proc every second). Without `--keep`, the scratch database and the
+ * uploaded files are removed at the end.
  */
 import { spawn } from "node:child_process";
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,6 +62,16 @@ function sampleSpark(): { stop: () => { jvm: number; python: number } } {
       return { jvm: Math.round(jvm), python: Math.round(python) };
     },
   };
+}
+
+/** Deletes every object under a prefix (the bench's upload and the job's dead letters). */
+async function deletePrefix(s3: S3Client, bucket: string, prefix: string): Promise<void> {
+  for (;;) {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    const keys = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+    if (keys.length === 0) return;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
+  }
 }
 
 async function main(): Promise<void> {
@@ -146,7 +158,10 @@ async function main(): Promise<void> {
       `memory: spark.driver.memory 1g (local mode: the driver is the executor); peak RSS JVM ${mem.jvm} MiB, Python workers ${mem.python} MiB`,
     );
   } finally {
-    if (!process.argv.includes("--keep")) await exec(server, sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+    if (!process.argv.includes("--keep")) {
+      await exec(server, sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+      await deletePrefix(s3, config.s3.bucket, prefix);
+    }
     await server.close();
     rmSync(dir, { recursive: true, force: true });
     s3.destroy();
