@@ -53,6 +53,8 @@ export interface SalesProcessorOptions {
   readonly sessionTimeoutMs?: number;
   /** Called after every handled batch (tests, metrics). */
   readonly onBatch?: (stats: BatchStats, partition: number) => void;
+  /** Called when the member (re)joined its group, with its raw.transactions partitions. */
+  readonly onAssignment?: (partitions: readonly number[]) => void;
 }
 
 export const DEFAULT_FEEDBACK_MAX_AGE_MS = 24 * 3600 * 1000;
@@ -113,7 +115,10 @@ export async function startSalesProcessor(
     maxBytesPerPartition: batchBytes,
     maxBytes: batchBytes * partitions,
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => handler.onRebalance());
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    handler.onRebalance();
+    opts.onAssignment?.(e.payload.memberAssignment[topics.rawTransactions] ?? []);
+  });
   await consumer.connect();
 
   let fail!: (err: unknown) => void;

@@ -328,6 +328,17 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** Batches a processor child has reported so far (one `BATCH` line each). */
 export const batchesIn = (child: ProcessorChild): number => (child.output().match(/BATCH /g) ?? []).length;
 
+/** The partition count of a child's latest group assignment (undefined before its first join). */
+export const assignedIn = (child: ProcessorChild): number | undefined => {
+  const all = [...child.output().matchAll(/ASSIGNED (\d+)/g)];
+  return all.length > 0 ? Number(all[all.length - 1]![1]) : undefined;
+};
+
+/** Waits until `ok()` holds, or the deadline (epoch ms) passed. */
+export async function waitUntil(ok: () => boolean, deadline: number): Promise<void> {
+  while (!ok() && Date.now() < deadline) await sleep(20);
+}
+
 /** Waits until a child has reported `count` batches, or the deadline (epoch ms) passed. */
 export async function waitForBatches(child: ProcessorChild, count: number, deadline: number): Promise<void> {
   while (batchesIn(child) < count && Date.now() < deadline) await sleep(20);

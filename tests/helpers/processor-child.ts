@@ -1,7 +1,8 @@
 /**
  * A sales processor in its own process, for the crash and rebalance tests: configuration from
  * the environment (the test's topic prefix and database), feedback for every line, the consumer
- * group from argv. Prints `READY` once started and `BATCH <lines>` after every batch; the test
+ * group from argv. Prints `READY` once started, `BATCH <lines>` after every batch and
+ * `ASSIGNED <partitions>` whenever it (re)joins its group; the test
  * kills it with SIGKILL at random moments.
  */
 import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";
@@ -27,6 +28,7 @@ const processor = await startSalesProcessor(
     // Small batches: more batches, so a kill lands between and inside them.
     batchBytes: Number(batchBytes ?? 64 * 1024),
     onBatch: (s) => process.stdout.write(`BATCH ${s.lines}\n`),
+    onAssignment: (partitions) => process.stdout.write(`ASSIGNED ${partitions.length}\n`),
   },
 );
 process.stdout.write("READY\n");
