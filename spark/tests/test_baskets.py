@@ -3,26 +3,10 @@ partitioned and sorted by ``tsv_heads`` on a local Spark session, then walked by
 as ``write_silver`` walks them — the same decisions as the stream's basket walk."""
 import json
 
-import pytest
-from pyspark.sql import SparkSession
-
 from conftest import REPO_ROOT
 from vitrine_backfill.job import BasketWalk, tsv_heads
 
 VECTORS = json.loads((REPO_ROOT / "tests" / "vectors" / "baskets.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def spark():
-    s = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.driver.memory", "512m")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-    yield s
-    s.stop()
 
 
 def test_walk_decides_like_the_basket_walk(spark):

@@ -5,9 +5,6 @@ path; and its cost segments and plain days agree with ``cost_at`` and ``LocalTim
 import random
 from datetime import date, timedelta
 
-import pytest
-from pyspark.sql import SparkSession
-
 from conftest import REPO_ROOT
 from vector_runner import DEFAULT_PLAN, context, load, reference_state
 from vitrine_backfill.fast_sql import cost_segments, fast_judged, fast_silver, plain_days
@@ -79,20 +76,6 @@ FAST_PATH = [
     "2024-05-10T23:59:59-03:00,10001,101,42,2,500001,59.90",
     "2012-12-10T23:30:00-02:00,10001,101,43,1,500001,59.90",
 ]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    s = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.driver.memory", "512m")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-    yield s
-    s.stop()
 
 
 def random_lines(n: int):
