@@ -357,7 +357,7 @@ export function spawnProcessor(h: Harness, groupId: string): Promise<ProcessorCh
     const child = spawn(
       process.execPath,
       ["--import", "tsx", resolve(REPO_ROOT, "tests/helpers/processor-child.ts"), groupId],
-      { cwd: REPO_ROOT, env: h.env, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: REPO_ROOT, env: h.env, stdio: ["pipe", "pipe", "pipe"] },
     ) as ProcessorChild;
     let out = "";
     child.output = () => out;

@@ -5,6 +5,7 @@
  * `ASSIGNED <partitions>` whenever it (re)joins its group; the test
  * kills it with SIGKILL at random moments.
  */
+import "./exit-with-parent.ts";
 import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";
 import { loadConfig } from "../../lib/config/config.ts";
 import { createLogger } from "../../lib/log/logger.ts";

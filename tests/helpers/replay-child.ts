@@ -3,6 +3,7 @@
  * prints `PROGRESS <rows>` after every committed transaction, `DONE <summary json>` at the end.
  * The test kills it with SIGKILL in the middle of a file.
  */
+import "./exit-with-parent.ts";
 import { loadConfig } from "../../lib/config/config.ts";
 import { createLogger } from "../../lib/log/logger.ts";
 import { connectorDeps } from "../../connectors/s3-source/connector-deps.ts";
@@ -23,3 +24,4 @@ const summary = await source.replay({
 });
 await source.close();
 process.stdout.write(`DONE ${JSON.stringify(summary)}\n`);
+process.exit(0); // stdin stays open (exit-with-parent): leave explicitly

@@ -2,6 +2,7 @@
  * A ClickHouse sink process for the crash test: consumes `topic` in `group` and writes into
  * `database.table` through the exactly-once sink, printing `WROTE <n>` after each insert.
  */
+import "./exit-with-parent.ts";
 import { concatMap } from "rxjs";
 import { ClickHouseSink } from "../../connectors/clickhouse-sink/sink.ts";
 import { createClickHouse } from "../../lib/clickhouse/clickhouse-client.ts";

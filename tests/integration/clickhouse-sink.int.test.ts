@@ -41,7 +41,7 @@ const startSink = (group: string) => {
     {
       cwd: REPO_ROOT,
       env: { ...process.env, SINK_CHILD_DELAY_MS: "150" },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     },
   );
   children.add(child);

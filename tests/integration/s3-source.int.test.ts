@@ -242,7 +242,7 @@ describe("S3 source connector, kill -9 in the middle of a file", () => {
       const child = spawn(
         process.execPath,
         ["--import", "tsx", resolve(REPO_ROOT, "tests/helpers/replay-child.ts"), crashPrefix, txId, "3000"],
-        { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] },
+        { cwd: REPO_ROOT, env, stdio: ["pipe", "pipe", "pipe"] },
       );
       let out = "";
       let killed = false;
