@@ -90,22 +90,32 @@ export interface BatchStats {
   readonly feedback: number;
   /** Batches handled together with this one (one lookup round, one insert). */
   readonly group: number;
-  /**
-   * Wall time of the group's phases, ms: lookups; the insert (overlapped with the transaction's
-   * `sales.normalized` / `dlq.processing` sends and offsets); feedback queries; the rest of the
-   * Kafka transaction (feedback send and commit).
-   */
-  readonly ms: {
-    /** How long the batch's first line had been in Kafka when the batch arrived. */
-    readonly fetched: number;
-    /** This batch's wait for its group to start (the group before it was running). */
-    readonly queued: number;
-    readonly lookups: number;
-    readonly insert: number;
-    readonly feedback: number;
-    readonly kafka: number;
-  };
+  /** The batch's wait, then its group's phases. */
+  readonly ms: BatchWaitMs & GroupPhaseMs;
 }
+
+/** How long a batch waited before its group ran, ms. */
+export interface BatchWaitMs {
+  /** How long the batch's first line had been in Kafka when the batch arrived. */
+  readonly fetched: number;
+  /** This batch's wait for its group to start (the group before it was running). */
+  readonly queued: number;
+}
+
+/**
+ * Wall time of a group's phases, ms (the same for every batch of the group): lookups; the insert
+ * (overlapped with the transaction's `sales.normalized` / `dlq.processing` sends and offsets);
+ * feedback queries; the rest of the Kafka transaction (feedback send and commit).
+ */
+export interface GroupPhaseMs {
+  readonly lookups: number;
+  readonly insert: number;
+  readonly feedback: number;
+  readonly kafka: number;
+}
+
+/** What a group knows of one of its batches; the runner adds the batch's own wait. */
+type GroupBatchStats = Omit<BatchStats, "ms"> & { readonly ms: GroupPhaseMs };
 
 const TABLE = "sales_lines";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -123,7 +133,7 @@ interface Waiting {
 
 /** What a group made of one of its batches. */
 type BatchOutcome =
-  { readonly ok: true; readonly stats: BatchStats } | { readonly ok: false; readonly error: unknown };
+  { readonly ok: true; readonly stats: GroupBatchStats } | { readonly ok: false; readonly error: unknown };
 
 /** One batch of a group while it is being handled. */
 interface GroupBatch {
@@ -441,9 +451,7 @@ export class SalesBatchHandler {
         }
       }),
     );
-    const ms = {
-      fetched: 0,
-      queued: 0,
+    const ms: GroupPhaseMs = {
       lookups: Math.round(t1 - t0),
       insert: Math.round(t2 - t1),
       feedback: Math.round(t3 - t2),
