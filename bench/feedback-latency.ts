@@ -145,6 +145,12 @@ async function main(): Promise<void> {
         `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group; ms: fetched ${avg((b) => b.ms.fetched ?? 0)}, queued ${avg((b) => b.ms.queued ?? 0)}, lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
       );
     }
+    // A transaction begun while the broker still writes the previous one's markers is refused
+    // (CONCURRENT_TRANSACTIONS) and retried by kafkajs after its backoff.
+    const concurrent = out
+      .split("\n")
+      .filter((l) => l.includes("concurrent operation on the same transaction"));
+    console.log(`kafka CONCURRENT_TRANSACTIONS retries ${concurrent.length}`);
   } finally {
     await consumer.disconnect().catch(() => {});
     await producer.disconnect().catch(() => {});
