@@ -1,6 +1,6 @@
 /**
  * `npm run pos -- [options]` — the live point-of-sale simulator: keeps writing small transaction
- * files of "now" into the configured bucket (one per `--batch-ms`) until Ctrl-C or `--duration`,
+ * files of "now" into the configured bucket (one per `--batch-ms` with a sale) until Ctrl-C or `--duration`,
  * printing one line per file. The chain is the one `npm run generate` writes with the same
  * `--seed`, `--from`, `--to`, `--stores`, `--sellers-per-store` and `--products` (same defaults).
  * See generator/README.md, "Live mode".

@@ -183,7 +183,7 @@ describe("runLivePos", () => {
 
   it("writes one file per batch with the partner's header, and counts what it wrote", async () => {
     const { summary, reports, files, text } = await run(
-      { ...MODEL, rate: 30, batchMs: 1000, maxFiles: 3 },
+      { ...MODEL, rate: 30, batchMs: 1000, maxIntervals: 3 },
       "a",
     );
     expect(TRANSACTION_HEADER).toBe(HEADER);
@@ -208,22 +208,46 @@ describe("runLivePos", () => {
       }
       lines += data.length;
     }
-    expect(summary).toMatchObject({ files: 3, lines, dirtyLines: 0, fromMs: T0, toMs: T0 + 3000 });
+    expect(summary).toMatchObject({
+      intervals: 3,
+      files: 3,
+      lines,
+      dirtyLines: 0,
+      fromMs: T0,
+      toMs: T0 + 3000,
+    });
     expect(summary.baskets).toBeGreaterThan(0);
     // The same clock gives the same files.
-    const again = await run({ ...MODEL, rate: 30, batchMs: 1000, maxFiles: 3 }, "b");
+    const again = await run({ ...MODEL, rate: 30, batchMs: 1000, maxIntervals: 3 }, "b");
     for (const f of files) expect(again.text(f)).toBe(text(f));
   });
 
   it("stops after durationMs, or at once when aborted", async () => {
-    expect((await run({ ...MODEL, batchMs: 300, durationMs: 1000 }, "c")).summary.files).toBe(4);
+    const timed = await run({ ...MODEL, batchMs: 300, durationMs: 1000 }, "c");
+    expect(timed.summary).toMatchObject({ intervals: 4, toMs: T0 + 1200 });
+    expect(timed.files).toHaveLength(timed.summary.files);
     const aborted = await run({ ...MODEL, signal: AbortSignal.abort() }, "d");
-    expect(aborted.summary.files).toBe(0);
+    expect(aborted.summary).toMatchObject({ intervals: 0, files: 0 });
+  });
+
+  it("writes no file for an interval without a sale", async () => {
+    // 0.5 lines/s in 100 ms intervals: most intervals sell nothing.
+    const sparse = await run({ ...MODEL, rate: 0.5, batchMs: 100, maxIntervals: 100 }, "h");
+    expect(sparse.summary.intervals).toBe(100);
+    expect(sparse.summary.files).toBeGreaterThan(0);
+    expect(sparse.summary.files).toBeLessThan(50);
+    expect(sparse.files).toHaveLength(sparse.summary.files);
+    for (const f of sparse.files) expect(sparse.text(f).split("\n").length).toBeGreaterThan(2);
+    expect(sparse.files.map((f) => f.slice(-10))).toEqual(
+      sparse.files.map((_, i) => `${String(i + 1).padStart(6, "0")}.csv`),
+    );
+    // Nothing sold at all: no file.
+    expect((await run({ ...MODEL, rate: 0, batchMs: 100, maxIntervals: 5 }, "i")).files).toEqual([]);
   });
 
   it("adds dirty lines without changing the clean ones", async () => {
-    const clean = await run({ ...MODEL, rate: 50, batchMs: 2000, maxFiles: 2 }, "e");
-    const dirty = await run({ ...MODEL, rate: 50, batchMs: 2000, maxFiles: 2, dirtyRate: 0.2 }, "f");
+    const clean = await run({ ...MODEL, rate: 50, batchMs: 2000, maxIntervals: 2 }, "e");
+    const dirty = await run({ ...MODEL, rate: 50, batchMs: 2000, maxIntervals: 2, dirtyRate: 0.2 }, "f");
     expect(dirty.summary.lines).toBe(clean.summary.lines);
     expect(dirty.summary.dirtyLines).toBeGreaterThan(0);
     for (const f of clean.files) {

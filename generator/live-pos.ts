@@ -54,9 +54,9 @@ export interface LivePosOptions extends LiveModelOptions {
   readonly rate?: number;
   /** One file per interval of this many milliseconds (default 1000). */
   readonly batchMs?: number;
-  /** Stop after this many files (default: no limit). */
-  readonly maxFiles?: number;
-  /** Stop once this much time is covered: ⌈durationMs / batchMs⌉ files (default: no limit). */
+  /** Stop after this many intervals (default: no limit). */
+  readonly maxIntervals?: number;
+  /** Stop once this much time is covered: ⌈durationMs / batchMs⌉ intervals (default: no limit). */
   readonly durationMs?: number;
   /** Stop when aborted (the interval in progress is not written). */
   readonly signal?: AbortSignal;
@@ -78,7 +78,7 @@ export interface LivePosDeps {
 export interface LiveFileReport {
   /** Base name, e.g. `transactions_live_20261129T143000_000001.csv`. */
   readonly name: string;
-  /** 1, 2, … in this run. */
+  /** 1, 2, … in this run (files written, not intervals). */
   readonly seq: number;
   /** Clean sale lines. */
   readonly lines: number;
@@ -94,6 +94,8 @@ export interface LiveFileReport {
 export interface LivePosSummary {
   /** Sink location, e.g. `s3://vitrine/incoming/live/`. */
   readonly location: string;
+  /** Intervals covered (each ≥ 1 file or, without a sale, none). */
+  readonly intervals: number;
   readonly files: number;
   /** Clean sale lines (what the connector accepts). */
   readonly lines: number;
@@ -133,7 +135,7 @@ const UNLIMITED_UNITS = 1e9;
 const liveSchema = z.object({
   rate: z.number().min(0).max(MAX_LIVE_RATE, `must be at most ${MAX_LIVE_RATE}`),
   batchMs: z.number().int("must be a whole number").min(10).max(3_600_000),
-  maxFiles: z.number().int().min(0).optional(),
+  maxIntervals: z.number().int().min(0).optional(),
   durationMs: z.number().min(0).optional(),
 });
 
@@ -306,9 +308,11 @@ const sleepUnlessAborted = (ms: number, signal?: AbortSignal): Promise<void> =>
   delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
- * Writes live transaction files until `signal` aborts, `maxFiles` files are written or
+ * Writes live transaction files until `signal` aborts, `maxIntervals` intervals have passed or
  * `durationMs` is covered. Interval k is [start + (k − 1)·batchMs, start + k·batchMs); its file is
- * written once the clock has passed its end (immediately when writing fell behind).
+ * written once the clock has passed its end (immediately when writing fell behind). An interval
+ * without a sale writes no file: a header-only object a second would only make the connector
+ * list, read and checkpoint nothing.
  *
  * @throws Error on invalid options, a wall clock before the model's window, or a storage failure
  */
@@ -316,14 +320,14 @@ export async function runLivePos(options: LivePosOptions, deps: LivePosDeps): Pr
   const parsed = liveSchema.safeParse({
     rate: options.rate ?? DEFAULT_RATE,
     batchMs: options.batchMs ?? DEFAULT_BATCH_MS,
-    maxFiles: options.maxFiles,
+    maxIntervals: options.maxIntervals,
     durationMs: options.durationMs,
   });
   if (!parsed.success)
     throw new Error(
       `Invalid live options:\n  - ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("\n  - ")}`,
     );
-  const { rate, batchMs, maxFiles, durationMs } = parsed.data;
+  const { rate, batchMs, maxIntervals, durationMs } = parsed.data;
   const sales = new LiveSales(options);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? sleepUnlessAborted;
@@ -331,20 +335,23 @@ export async function runLivePos(options: LivePosOptions, deps: LivePosDeps): Pr
   const start = now();
   sales.assertCovers(start);
 
+  let intervals = 0;
   let files = 0;
   let lines = 0;
   let dirtyLines = 0;
   let baskets = 0;
   for (;;) {
-    const fromMs = start + files * batchMs;
+    const fromMs = start + intervals * batchMs;
     const toMs = fromMs + batchMs;
-    if (signal?.aborted || (maxFiles !== undefined && files >= maxFiles)) break;
+    if (signal?.aborted || (maxIntervals !== undefined && intervals >= maxIntervals)) break;
     if (durationMs !== undefined && fromMs >= start + durationMs) break;
     const wait = toMs - now();
     if (wait > 0) await sleep(wait, signal);
     if (signal?.aborted) break;
 
     const batch = sales.batch(fromMs, toMs, rate);
+    intervals++;
+    if (batch.lines.length === 0) continue;
     const seq = files + 1;
     const name = liveFileName(sales.localTime(fromMs), seq);
     const writer = new TransactionWriter(deps.sink, sales.options.seed, sales.options.dirtyRate);
@@ -373,11 +380,12 @@ export async function runLivePos(options: LivePosOptions, deps: LivePosDeps): Pr
   }
   return {
     location: deps.sink.location,
+    intervals,
     files,
     lines,
     dirtyLines,
     baskets,
     fromMs: start,
-    toMs: start + files * batchMs,
+    toMs: start + intervals * batchMs,
   };
 }

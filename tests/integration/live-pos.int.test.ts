@@ -19,7 +19,8 @@ const FILE = /\/transactions_live_\d{8}T\d{6}_\d{6}\.csv$/;
 
 const simulate = (prefix: string): Promise<LivePosSummary> =>
   runLivePos(
-    { ...MODEL, rate: 50, batchMs: 300, maxFiles: 3 },
+    // 60 lines an interval on average: every interval sells (one without a sale writes no file).
+    { ...MODEL, rate: 200, batchMs: 300, maxIntervals: 3 },
     { sink: createS3Sink(deps.s3, config.s3.bucket, prefix) },
   );
 
