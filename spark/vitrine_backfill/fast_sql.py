@@ -97,8 +97,11 @@ def fast_judged(
     tz: LocalTime,
     now_ms: int,
 ) -> DataFrame:
-    """``lines`` (file_idx, line, value) with the parsed fields of a clean line and ``_fast``
-    (true: the fast path accepts it; false: the Python rules must judge it)."""
+    """``lines`` (key columns and ``value``: file_idx, line, value — or any other keys) with the
+    parsed fields of a clean line and ``_fast`` (true: the fast path accepts it; false: the Python
+    rules must judge it). Line 1 (the header) and the files in ``bad_header_files`` are left to
+    Python when ``lines`` has the ``line`` / ``file_idx`` columns; a caller whose lines have no
+    number yet passes only files whose line 1 is the header (it never matches ``CLEAN_LINE``)."""
     days = spark.createDataFrame(
         [(d, m, w, (days_from_civil(*map(int, d.split("-"))) * 86400 - m)) for d, m, w in plain_days(tz, now_ms)],
         "_day string, _midnight long, _weekday int, _offset int",
@@ -106,14 +109,17 @@ def fast_judged(
     # Step by step: each select names what the next one uses more than once, so the regex, the
     # split and the casts run once per line (Spark does not inline an expensive expression into
     # several uses, and does not share it across CASE branches).
-    clean = F.col("value").rlike(CLEAN_LINE) & (F.col("line") > 1)
+    keys = [c for c in lines.columns if c != "value"]
+    clean = F.col("value").rlike(CLEAN_LINE)
+    if "line" in keys:
+        clean = clean & (F.col("line") > 1)
     if bad_header_files:
         clean = clean & ~F.col("file_idx").isin(bad_header_files)
-    df = lines.select("file_idx", "line", "value", clean.alias("_clean"))
+    df = lines.select(*keys, "value", clean.alias("_clean"))
     df = df.select("*", F.split(F.when(F.col("_clean"), F.col("value")), ",").alias("_f"))
     f = F.col("_f")
     df = df.select(
-        "file_idx", "line", "value", "_clean",
+        *keys, "value", "_clean",
         f.getItem(0).alias("_data"),
         f.getItem(1).alias("seller_id"),
         f.getItem(2).alias("store_id"),
@@ -130,7 +136,7 @@ def fast_judged(
 
     price = F.col("_price")
     df = df.select(
-        "file_idx", "line", "value", "_clean", "seller_id", "store_id", "transaction_id", "quantidade", "product_id",
+        *keys, "value", "_clean", "seller_id", "store_id", "transaction_id", "quantidade", "product_id",
         F.substring(data, 1, 10).alias("_date"),
         two(12).alias("_h"),
         two(15).alias("_mi"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -34,7 +35,7 @@ from pyspark.sql import functions as F
 
 from .clickhouse_http import insert_tsv_stream, tsv_string
 from .fast_path import fast_accept
-from .fast_sql import fast_judged, fast_silver
+from .fast_sql import CLEAN_LINE, fast_judged, fast_silver
 from .file_kinds import FILE_KINDS, UNKNOWN_KIND, ValidationContext, kind_of, load_order
 from .judge import header_ok, judge_line
 from .local_time import LocalTime
@@ -48,6 +49,8 @@ HADOOP_AWS_JARS = (
     "org.wildfly.openssl_wildfly-openssl-1.1.3.Final.jar",
 )
 STATE_KINDS = ("employees", "stores", "sku_dataset", "sku_cost")
+#: ``fast_sql.CLEAN_LINE`` in Python's syntax (``\z`` is ``\Z`` here).
+CLEAN_LINE_RE = re.compile(CLEAN_LINE.replace(r"\z", r"\Z"))
 
 SILVER_COLUMNS = [
     "_topic", "_partition", "_offset", "line_id", "basket_id", "seller_id", "seller_role", "store_id",
@@ -172,11 +175,11 @@ def key_of_path(path: str) -> str:
     return urllib.parse.unquote(urllib.parse.urlparse(path).path).lstrip("/")
 
 
-def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, int]) -> DataFrame:
-    """(file_idx, line, value) for every physical line, numbered from 1 like the connector: lines
-    split on LF only; each file split's rows are contiguous in monotonically_increasing_id, so a
-    line's number is the rows of the file's earlier splits + its place in its split."""
-    df = (
+def scanned_lines(spark: SparkSession, paths: list[str]) -> DataFrame:
+    """(fp, blk, mid, value) for every physical line: lines split on LF only, the file's path, the
+    start of its split and ``monotonically_increasing_id`` (each split's rows are contiguous in it;
+    ``block_numbering`` turns these into line numbers)."""
+    return (
         spark.read.option("lineSep", "\n")
         .text(paths)
         .select(
@@ -186,7 +189,13 @@ def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, in
             F.monotonically_increasing_id().alias("mid"),
         )
     )
-    blocks = df.groupBy("fp", "blk").agg(F.count("*").alias("n"), F.min("mid").alias("m0")).collect()
+
+
+def block_numbering(spark: SparkSession, scanned: DataFrame, index_of: dict[str, int]) -> DataFrame:
+    """(fp, blk, file_idx, base, m0) of every file split of ``scanned`` (runs a job: the rows per
+    split): a line's number, from 1 like the connector, is the rows of the file's earlier splits
+    (``base``) + its place in its split (``mid - m0``) + 1."""
+    blocks = scanned.groupBy("fp", "blk").agg(F.count("*").alias("n"), F.min("mid").alias("m0")).collect()
     by_file: dict[str, list] = {}
     for r in blocks:
         by_file.setdefault(r["fp"], []).append(r)
@@ -196,10 +205,21 @@ def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, in
         for r in sorted(bs, key=lambda r: r["blk"]):
             rows.append((fp, int(r["blk"]), index_of[key_of_path(fp)], base, int(r["m0"])))
             base += int(r["n"])
-    mapping = spark.createDataFrame(rows, "fp string, blk long, file_idx int, base long, m0 long")
-    return df.join(F.broadcast(mapping), ["fp", "blk"]).select(
-        "file_idx", (F.col("base") + F.col("mid") - F.col("m0") + 1).alias("line"), "value"
-    )
+    return spark.createDataFrame(rows, "fp string, blk long, file_idx int, base long, m0 long")
+
+
+def with_line_numbers(scanned: DataFrame, numbering: DataFrame) -> DataFrame:
+    """``scanned`` with ``file_idx`` and ``line`` in place of (fp, blk, mid)."""
+    df = scanned.join(F.broadcast(numbering), ["fp", "blk"])
+    line = (F.col("base") + F.col("mid") - F.col("m0") + 1).alias("line")
+    rest = [c for c in scanned.columns if c not in ("fp", "blk", "mid")]
+    return df.select("file_idx", line, *rest)
+
+
+def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, int]) -> DataFrame:
+    """(file_idx, line, value) for every physical line, numbered from 1 like the connector."""
+    scanned = scanned_lines(spark, paths)
+    return with_line_numbers(scanned, block_numbering(spark, scanned, index_of))
 
 
 # === Per-row work on the executors (mapInArrow)
@@ -481,13 +501,33 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
     if tx_idx:
         plan = Plan.from_json(job["plan"])
         ctx = _context(job)
-        judged = fast_judged(spark, lines_of(tx_idx), [i for i in tx_idx if not headers[i]], ctx.tz, job["nowMs"])
+        # Files whose line 1 is the header go through the fast path (their line 1 never matches
+        # CLEAN_LINE, checked here once more); every line of the others goes to Python.
+        scan_idx = [i for i in tx_idx if headers[i] and not (first[i] is not None and CLEAN_LINE_RE.search(first[i]))]
+        python_idx = [i for i in tx_idx if i not in scan_idx]
+        slow_lines: DataFrame | None = None
+        judged: DataFrame | None = None
+        scanned: DataFrame | None = None
+        if scan_idx:
+            # One read of the files both numbers the lines and finds those the fast path leaves:
+            # the fast path's verdict of every line (the raw text only of the lines it leaves) is
+            # cached, the line numbering counts the cached rows and the Python path reads them.
+            # (Caching the parsed fields too, to spare the fast path's own scan, costs more to
+            # build than parsing the text again.)
+            scan_paths = [listed[keys[i]] for i in scan_idx]
+            thin = fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"])
+            scanned = thin.select("fp", "blk", "mid", F.when(~F.col("_fast"), F.col("value")).alias("value"), "_fast")
+            scanned = scanned.persist(StorageLevel.MEMORY_AND_DISK)
+            numbering = block_numbering(spark, scanned, index_of)
+            slow_lines = with_line_numbers(scanned, numbering).where(~F.col("_fast")).select("file_idx", "line", "value")
+            judged = with_line_numbers(fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"]), numbering)
+        if python_idx:
+            rest = lines_of(python_idx)
+            slow_lines = rest if slow_lines is None else slow_lines.unionByName(rest)
         # Lines the fast path does not take: the Python rules (small; kept for the dead letters).
-        slow = (
-            judged.where(~F.col("_fast"))
-            .select("file_idx", "line", "value")
-            .mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA))
-            .persist(StorageLevel.MEMORY_AND_DISK)
+        assert slow_lines is not None
+        slow = slow_lines.mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA)).persist(
+            StorageLevel.MEMORY_AND_DISK
         )
         slow_accepted = 0
         for r in slow.groupBy("reason").count().collect():
@@ -496,12 +536,14 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
                 slow_accepted = r["count"]
             else:
                 dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
+        if scanned is not None:
+            scanned.unpersist()  # the Python path's rows are cached in ``slow`` now
         deadletter_frames.append(slow.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
         emit("validated", pythonPath=tx_rows_read, rejected=tx_rows_read - slow_accepted)
         names = ["file_idx", "line"] + [n for n, _ in SALE_FIELDS]
-        accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(
-            slow.where(F.col("reason").isNull()).select(*names)
-        )
+        accepted = slow.where(F.col("reason").isNull()).select(*names)
+        if judged is not None:
+            accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(accepted)
         # One INSERT stream per partition; about 32 MiB of input each keeps every partition's sort in
         # memory (spark.driver.memory 1g) and both cores busy.
         tx_bytes = sum(sizes[keys[i]] for i in tx_idx)
