@@ -198,11 +198,19 @@ def scanned_lines(spark: SparkSession, paths: list[str]) -> DataFrame:
     )
 
 
-def block_numbering(spark: SparkSession, scanned: DataFrame, index_of: dict[str, int]) -> DataFrame:
+def block_numbering(spark: SparkSession, scanned: DataFrame, index_of: dict[str, int]) -> tuple[DataFrame, int]:
     """(fp, blk, file_idx, base, m0) of every file split of ``scanned`` (runs a job: the rows per
     split): a line's number, from 1 like the connector, is the rows of the file's earlier splits
-    (``base``) + its place in its split (``mid - m0``) + 1."""
-    blocks = scanned.groupBy("fp", "blk").agg(F.count("*").alias("n"), F.min("mid").alias("m0")).collect()
+    (``base``) + its place in its split (``mid - m0``) + 1. Also how many lines but the files'
+    line 1 have a false ``_fast`` (0 without that column): the lines the Python path must judge
+    (line 1, the header, it skips)."""
+    aggs = [F.count("*").alias("n"), F.min("mid").alias("m0")]
+    if "_fast" in scanned.columns:
+        aggs += [F.count(F.when(~F.col("_fast"), 1)).alias("left"), F.min(F.when(~F.col("_fast"), F.col("mid"))).alias("l0")]
+    blocks = scanned.groupBy("fp", "blk").agg(*aggs).collect()
+    left = 0
+    for r in blocks if "_fast" in scanned.columns else []:
+        left += r["left"] - (1 if r["blk"] == 0 and r["l0"] == r["m0"] else 0)
     by_file: dict[str, list] = {}
     for r in blocks:
         by_file.setdefault(r["fp"], []).append(r)
@@ -212,7 +220,8 @@ def block_numbering(spark: SparkSession, scanned: DataFrame, index_of: dict[str,
         for r in sorted(bs, key=lambda r: r["blk"]):
             rows.append((fp, int(r["blk"]), index_of[key_of_path(fp)], base, int(r["m0"])))
             base += int(r["n"])
-    return spark.createDataFrame(rows, "fp string, blk long, file_idx int, base long, m0 long")
+    numbering = spark.createDataFrame(rows, "fp string, blk long, file_idx int, base long, m0 long")
+    return numbering, left
 
 
 def with_line_numbers(scanned: DataFrame, numbering: DataFrame) -> DataFrame:
@@ -226,7 +235,7 @@ def with_line_numbers(scanned: DataFrame, numbering: DataFrame) -> DataFrame:
 def numbered_lines(spark: SparkSession, paths: list[str], index_of: dict[str, int]) -> DataFrame:
     """(file_idx, line, value) for every physical line, numbered from 1 like the connector."""
     scanned = scanned_lines(spark, paths)
-    return with_line_numbers(scanned, block_numbering(spark, scanned, index_of))
+    return with_line_numbers(scanned, block_numbering(spark, scanned, index_of)[0])
 
 
 # === Per-row work on the executors (mapInArrow)
@@ -538,32 +547,37 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
             thin = fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"])
             scanned = thin.select("fp", "blk", "mid", F.when(~F.col("_fast"), F.col("value")).alias("value"), "_fast")
             scanned = scanned.persist(StorageLevel.MEMORY_AND_DISK)
-            numbering = block_numbering(spark, scanned, index_of)
-            slow_lines = with_line_numbers(scanned, numbering).where(~F.col("_fast")).select("file_idx", "line", "value")
+            numbering, left = block_numbering(spark, scanned, index_of)
+            if left:
+                slow_lines = with_line_numbers(scanned, numbering).where(~F.col("_fast")).select("file_idx", "line", "value")
             judged = with_line_numbers(fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"]), numbering)
         if python_idx:
             rest = lines_of(python_idx)
             slow_lines = rest if slow_lines is None else slow_lines.unionByName(rest)
         # Lines the fast path does not take: the Python rules (small; kept for the dead letters).
-        assert slow_lines is not None
-        slow = slow_lines.mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA)).persist(
-            StorageLevel.MEMORY_AND_DISK
-        )
+        # None at all (every line clean): no Python job before the insert.
+        names = ["file_idx", "line"] + [n for n, _ in SALE_FIELDS]
         slow_accepted = 0
-        for r in slow.groupBy("reason").count().collect():
-            tx_rows_read += r["count"]
-            if r["reason"] is None:
-                slow_accepted = r["count"]
-            else:
-                dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
+        accepted: DataFrame | None = None
+        if slow_lines is not None:
+            slow = slow_lines.mapInArrow(judge_sales(job, headers, state, plan), ddl(TX_SCHEMA)).persist(
+                StorageLevel.MEMORY_AND_DISK
+            )
+            for r in slow.groupBy("reason").count().collect():
+                tx_rows_read += r["count"]
+                if r["reason"] is None:
+                    slow_accepted = r["count"]
+                else:
+                    dead[r["reason"]] = dead.get(r["reason"], 0) + r["count"]
+            deadletter_frames.append(slow.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
+            accepted = slow.where(F.col("reason").isNull()).select(*names)
         if scanned is not None:
             scanned.unpersist()  # the Python path's rows are cached in ``slow`` now
-        deadletter_frames.append(slow.where(F.col("reason").isNotNull()).select("file_idx", "line", "reason", "detail", "raw"))
         emit("validated", pythonPath=tx_rows_read, rejected=tx_rows_read - slow_accepted)
-        names = ["file_idx", "line"] + [n for n, _ in SALE_FIELDS]
-        accepted = slow.where(F.col("reason").isNull()).select(*names)
         if judged is not None:
-            accepted = fast_silver(spark, judged, state, plan).select(*names).unionByName(accepted)
+            fast = fast_silver(spark, judged, state, plan).select(*names)
+            accepted = fast if accepted is None else fast.unionByName(accepted)
+        assert accepted is not None
         # One INSERT stream per partition; about 32 MiB of input each keeps every partition's sort in
         # memory (spark.driver.memory 1g) and both cores busy.
         tx_bytes = sum(sizes[keys[i]] for i in tx_idx)
