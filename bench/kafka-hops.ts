@@ -1,5 +1,5 @@
 /**
- * `npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15]` — what a chain of kafkajs
+ * `npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15] [--max-wait 100]` — what a chain of kafkajs
  * consume → transform → produce stages costs in latency on this machine, with the processor's
  * exactly-once mechanics and no ClickHouse: each hop consumes its input topic (read_committed,
  * 4 partitions, one batch in flight per partition) and sends every message on in a transaction
@@ -20,6 +20,8 @@ const arg = (name: string, def: number): number => {
 const HOPS = arg("hops", 2);
 const RATE = arg("rate", 1000);
 const SECONDS = arg("seconds", 15);
+/** The hops' consumers' `maxWaitTimeInMs` (the processor uses 100). */
+const MAX_WAIT = arg("max-wait", 100);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
       }
       return pr;
     };
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: MAX_WAIT });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic(h)], fromBeginning: true });
     await consumer.run({
@@ -117,7 +119,9 @@ async function main(): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (latencies.length < total && Date.now() < deadline) await sleep(100);
   latencies.sort((a, b) => a - b);
-  console.log(`${HOPS} transactional kafkajs hop(s), ${RATE} msgs/s for ${SECONDS} s, no ClickHouse`);
+  console.log(
+    `${HOPS} transactional kafkajs hop(s), ${RATE} msgs/s for ${SECONDS} s, max wait ${MAX_WAIT} ms, no ClickHouse`,
+  );
   console.log(`received ${latencies.length}/${total}`);
   for (const p of [50, 95, 99]) console.log(`send → received p${p}`.padEnd(30), `${pct(latencies, p)} ms`);
   console.log("send → received max".padEnd(30), `${latencies.at(-1)} ms`);
