@@ -30,7 +30,7 @@
  * Memory: one batch per partition (bounded by the consumer's bytes per partition) and the
  * reference state; no per-line history is kept in memory.
  */
-import type { Producer, Message } from "kafkajs";
+import type { Admin, Producer, Message } from "kafkajs";
 import type { ClickHouseClient } from "../../lib/clickhouse/clickhouse-client.ts";
 import { VT_ERR_PROCESSOR_BATCH_FAILED } from "../../lib/errors/codes.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
@@ -45,6 +45,7 @@ import { enrichSale } from "../enrich/enrich-sale.ts";
 import type { ReferenceState } from "../enrich/reference-state.ts";
 import { normalizeSale } from "../normalize/normalize-sale.ts";
 import { basketStateOf, walkBaskets } from "./basket-walk.ts";
+import { CommittedFloors } from "./committed-floor.ts";
 import { basketLines, sellerMonthTotals, silverRowsAt, topComplements } from "./clickhouse-lookups.ts";
 import {
   isoOfSilverTime,
@@ -151,12 +152,33 @@ export class SalesBatchHandler {
   private readonly producers = new Map<number, Promise<Producer>>();
   private waiting: Waiting[] = [];
   private running = false;
+  private admin: Promise<Admin> | undefined;
+  /** Where each partition's unprocessed lines start, checked once per rebalance (committed-floor.ts). */
+  private readonly floors = new CommittedFloors({
+    fence: async (partition) => {
+      await this.dropProducer(partition);
+      // A transactional producer gets its epoch on its first transaction: one without records
+      // ends locally, after the broker completed (or aborted) the previous owner's.
+      await (await (await this.producer(partition)).transaction()).abort();
+    },
+    committed: async (topic, partition) => {
+      const offsets = await (
+        await this.groupAdmin()
+      ).fetchOffsets({ groupId: this.deps.groupId, topics: [topic] });
+      const o = offsets.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === partition);
+      return o && BigInt(o.offset) > 0n ? BigInt(o.offset) : 0n;
+    },
+  });
 
   constructor(private readonly deps: SalesBatchDeps) {}
 
-  /** After a rebalance: watermarks are re-read from ClickHouse (another member may have written). */
+  /**
+   * After a rebalance: watermarks are re-read from ClickHouse (another member may have written),
+   * and each partition is fenced and its committed offset read again before its next batch.
+   */
   onRebalance(): void {
     this.watermarks.clear();
+    this.floors.reset();
   }
 
   /**
@@ -174,6 +196,42 @@ export class SalesBatchHandler {
 
   async close(): Promise<void> {
     await Promise.all([...this.producers.keys()].map((p) => this.dropProducer(p)));
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin) await admin.then((a) => a.disconnect()).catch(() => {});
+  }
+
+  private groupAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.deps.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
+  }
+
+  /**
+   * The group's batches cut to their partition's committed offset: those with lines left, and
+   * those with none (already output by a previous owner; acknowledged by the caller).
+   */
+  private async admitted(group: readonly Waiting[]): Promise<{ keep: Waiting[]; skip: Waiting[] }> {
+    const keep: Waiting[] = [];
+    const skip: Waiting[] = [];
+    for (const w of group) {
+      const batch = await this.floors.admit(w.batch);
+      if (batch !== w.batch)
+        this.deps.log.warn(
+          {
+            partition: w.batch.partition,
+            from: w.batch.messages[0]?.offset,
+            dropped: w.batch.messages.length - (batch?.messages.length ?? 0),
+          },
+          "processor.batch_below_committed_offset",
+        );
+      if (batch === undefined) skip.push(w);
+      else keep.push(batch === w.batch ? w : { ...w, batch });
+    }
+    return { keep, skip };
   }
 
   /** Starts the next group when none is running. */
@@ -207,6 +265,13 @@ export class SalesBatchHandler {
       let outcomes: BatchOutcome[];
       const started = performance.now();
       try {
+        const { keep, skip } = await this.admitted(left);
+        for (const w of skip) {
+          w.batch.ack(); // its outputs and offset are committed already
+          w.done(undefined);
+        }
+        left = keep;
+        if (left.length === 0) return;
         outcomes = await this.once(left.map((w) => w.batch));
       } catch (err) {
         outcomes = left.map(() => ({ ok: false, error: err }));
@@ -225,8 +290,11 @@ export class SalesBatchHandler {
       if (failed.length === 0) return;
       // The insert or a transaction may have half-happened: re-read those watermarks, and a
       // fenced or broken producer is replaced.
+      // A transaction whose commit was not answered may have committed: the partition is fenced
+      // and its committed offset read again before the next attempt.
       for (const { w } of failed) {
         this.watermarks.delete(w.batch.partition);
+        this.floors.forget(w.batch.partition);
         await this.dropProducer(w.batch.partition);
       }
       const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
