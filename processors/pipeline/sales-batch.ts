@@ -68,6 +68,8 @@ export interface OutputSerdes {
 export interface SalesBatchDeps {
   readonly ch: ClickHouseClient;
   readonly kafka: KafkaFactory;
+  /** The processor's connected admin client (committed offsets after a rebalance). */
+  readonly admin: Admin;
   readonly plan: CommissionPlan;
   readonly zone: string;
   readonly reference: { readonly state: ReferenceState; catchUp(): Promise<void> };
@@ -152,7 +154,6 @@ export class SalesBatchHandler {
   private readonly producers = new Map<number, Promise<Producer>>();
   private waiting: Waiting[] = [];
   private running = false;
-  private admin: Promise<Admin> | undefined;
   /** Where each partition's unprocessed lines start, checked once per rebalance (committed-floor.ts). */
   private readonly floors = new CommittedFloors({
     fence: async (partition) => {
@@ -162,9 +163,7 @@ export class SalesBatchHandler {
       await (await (await this.producer(partition)).transaction()).abort();
     },
     committed: async (topic, partition) => {
-      const offsets = await (
-        await this.groupAdmin()
-      ).fetchOffsets({ groupId: this.deps.groupId, topics: [topic] });
+      const offsets = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics: [topic] });
       const o = offsets.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === partition);
       return o && BigInt(o.offset) > 0n ? BigInt(o.offset) : 0n;
     },
@@ -196,18 +195,6 @@ export class SalesBatchHandler {
 
   async close(): Promise<void> {
     await Promise.all([...this.producers.keys()].map((p) => this.dropProducer(p)));
-    const admin = this.admin;
-    this.admin = undefined;
-    if (admin) await admin.then((a) => a.disconnect()).catch(() => {});
-  }
-
-  private groupAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.deps.kafka.admin();
-      this.admin = admin.connect().then(() => admin);
-      this.admin.catch(() => (this.admin = undefined));
-    }
-    return this.admin;
   }
 
   /**
@@ -217,8 +204,10 @@ export class SalesBatchHandler {
   private async admitted(group: readonly Waiting[]): Promise<{ keep: Waiting[]; skip: Waiting[] }> {
     const keep: Waiting[] = [];
     const skip: Waiting[] = [];
-    for (const w of group) {
-      const batch = await this.floors.admit(w.batch);
+    // After a rebalance every partition is fenced and read: at once, not one after the other.
+    const admitted = await Promise.all(group.map((w) => this.floors.admit(w.batch)));
+    for (const [i, w] of group.entries()) {
+      const batch = admitted[i];
       if (batch !== w.batch)
         this.deps.log.warn(
           {
@@ -288,10 +277,9 @@ export class SalesBatchHandler {
         } else failed.push({ w, error: o.error });
       });
       if (failed.length === 0) return;
-      // The insert or a transaction may have half-happened: re-read those watermarks, and a
-      // fenced or broken producer is replaced.
-      // A transaction whose commit was not answered may have committed: the partition is fenced
-      // and its committed offset read again before the next attempt.
+      // The insert or a transaction may have half-happened: the watermarks are re-read, a fenced
+      // or broken producer is replaced, and — a commit left unanswered may have happened — the
+      // partition is fenced and its committed offset read again before the next attempt.
       for (const { w } of failed) {
         this.watermarks.delete(w.batch.partition);
         this.floors.forget(w.batch.partition);

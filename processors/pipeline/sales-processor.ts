@@ -97,6 +97,7 @@ export async function startSalesProcessor(
   const handler = new SalesBatchHandler({
     ch: deps.ch,
     kafka: deps.kafka,
+    admin,
     plan: deps.plan,
     zone: deps.config.tzBusiness,
     reference,
