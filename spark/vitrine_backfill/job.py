@@ -544,13 +544,17 @@ def _run(spark: SparkSession, job: dict, t0: float) -> dict:
             # (Caching the parsed fields too, to spare the fast path's own scan, costs more to
             # build than parsing the text again.)
             scan_paths = [listed[keys[i]] for i in scan_idx]
-            thin = fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"])
+
+            def fast_scan() -> DataFrame:  # a read of the files, judged by the fast path
+                return fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"])
+
+            thin = fast_scan()
             scanned = thin.select("fp", "blk", "mid", F.when(~F.col("_fast"), F.col("value")).alias("value"), "_fast")
             scanned = scanned.persist(StorageLevel.MEMORY_AND_DISK)
             numbering, left = block_numbering(spark, scanned, index_of)
             if left:
                 slow_lines = with_line_numbers(scanned, numbering).where(~F.col("_fast")).select("file_idx", "line", "value")
-            judged = with_line_numbers(fast_judged(spark, scanned_lines(spark, scan_paths), [], ctx.tz, job["nowMs"]), numbering)
+            judged = with_line_numbers(fast_scan(), numbering)  # the second read (see above)
         if python_idx:
             rest = lines_of(python_idx)
             slow_lines = rest if slow_lines is None else slow_lines.unionByName(rest)
