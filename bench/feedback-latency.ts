@@ -142,8 +142,17 @@ async function main(): Promise<void> {
       const avg = (f: (b: (typeof batches)[number]) => number) =>
         (batches.reduce((a, b) => a + f(b), 0) / batches.length).toFixed(1);
       console.log(
-        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group; ms: fetched ${avg((b) => b.ms.fetched ?? 0)}, queued ${avg((b) => b.ms.queued ?? 0)}, lookups ${avg((b) => b.ms.lookups ?? 0)}, insert ${avg((b) => b.ms.insert ?? 0)}, feedback queries ${avg((b) => b.ms.feedback ?? 0)}, kafka txn ${avg((b) => b.ms.kafka ?? 0)}`,
+        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group`,
       );
+      // Per phase: average, p99 and max over batches — which phase makes the tail.
+      const phases = ["fetched", "queued", "lookups", "insert", "feedback", "kafka"] as const;
+      for (const ph of phases) {
+        const xs = batches.map((b) => b.ms[ph] ?? 0).sort((a, b) => a - b);
+        const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+        console.log(
+          `  ${ph.padEnd(9)} ms avg ${avg((b) => b.ms[ph] ?? 0).padStart(6)}  p99 ${String(at(99)).padStart(4)}  max ${String(xs.at(-1)).padStart(4)}`,
+        );
+      }
     }
     // A transaction begun while the broker still writes the previous one's markers is refused
     // (CONCURRENT_TRANSACTIONS) and retried by kafkajs after its backoff.

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15] [--max-wait 100]` — what a chain of kafkajs
+ * `npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15] [--max-wait 100] [--client rdkafka]`
+ * — what a chain of kafkajs (or, with `--client rdkafka`, librdkafka: `native-hop.ts`)
  * consume → transform → produce stages costs in latency on this machine, with the processor's
  * exactly-once mechanics and no ClickHouse: each hop consumes its input topic (read_committed,
  * 4 partitions, one batch in flight per partition) and sends every message on in a transaction
@@ -12,6 +13,7 @@ import { createLogger } from "../lib/log/logger.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createKafka, ensureTopics } from "../streams/kafka/kafka-factory.ts";
 import type { Producer } from "kafkajs";
+import { nativeHop } from "./native-hop.ts";
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,6 +24,10 @@ const RATE = arg("rate", 1000);
 const SECONDS = arg("seconds", 15);
 /** The hops' consumers' `maxWaitTimeInMs` (the processor uses 100). */
 const MAX_WAIT = arg("max-wait", 100);
+/** `--client rdkafka`: the hops over librdkafka (one consumer + one transactional producer per hop, KIP-447). */
+const CLIENT = process.argv.includes("--client")
+  ? process.argv[process.argv.indexOf("--client") + 1]
+  : "kafkajs";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
@@ -39,7 +45,9 @@ async function main(): Promise<void> {
   );
 
   const stops: (() => Promise<void>)[] = [];
-  for (let h = 0; h < HOPS; h++) {
+  for (let h = 0; CLIENT === "rdkafka" && h < HOPS; h++)
+    stops.push(await nativeHop(config, kafka.scoped(`hop${h}-group`), topic(h), topic(h + 1), MAX_WAIT));
+  for (let h = 0; CLIENT !== "rdkafka" && h < HOPS; h++) {
     const groupId = kafka.scoped(`hop${h}-group`);
     const producers = new Map<number, Promise<Producer>>();
     const producerFor = (p: number): Promise<Producer> => {
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
   }
 
   const latencies: number[] = [];
-  const sink = kafka.consumer({ groupId: kafka.scoped("hops-sink"), maxWaitTimeInMs: 100 });
+  const sink = kafka.consumer({ groupId: kafka.scoped("hops-sink"), maxWaitTimeInMs: MAX_WAIT });
   await sink.connect();
   await sink.subscribe({ topics: [topic(HOPS)], fromBeginning: true });
   await sink.run({
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
   while (latencies.length < total && Date.now() < deadline) await sleep(100);
   latencies.sort((a, b) => a - b);
   console.log(
-    `${HOPS} transactional kafkajs hop(s), ${RATE} msgs/s for ${SECONDS} s, max wait ${MAX_WAIT} ms, no ClickHouse`,
+    `${HOPS} transactional ${CLIENT} hop(s), ${RATE} msgs/s for ${SECONDS} s, max wait ${MAX_WAIT} ms, no ClickHouse`,
   );
   console.log(`received ${latencies.length}/${total}`);
   for (const p of [50, 95, 99]) console.log(`send → received p${p}`.padEnd(30), `${pct(latencies, p)} ms`);

@@ -108,6 +108,10 @@ export function nativeProducerConfig(
     "transaction.timeout.ms": TIMEOUT_MS,
     "enable.idempotence": true,
     "linger.ms": 5,
+    // A transaction begun while the broker still writes the previous one's markers is refused
+    // (CONCURRENT_TRANSACTIONS) and retried after this backoff: librdkafka's 100 ms default made
+    // one in a few back-to-back commits wait 100 ms (`bench:hops --client rdkafka`).
+    "retry.backoff.ms": 10,
     "batch.num.messages": 10_000,
     "batch.size": 1_000_000,
     "queue.buffering.max.messages": 500_000,
