@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patches/: fixes to dependencies applied by `postinstall` (patch-package), see patches/README.md.
+COPY patches ./patches
 # node-rdkafka (the S3 connector's producer) compiles its bundled librdkafka.
 RUN apt-get update -q && apt-get install -y -q --no-install-recommends python3 make g++ \
   libssl-dev libsasl2-dev zlib1g-dev libzstd-dev \
