@@ -4,50 +4,16 @@
  * producer per hop; each poll's messages are sent on and the offsets committed with them through
  * `sendOffsetsToTransaction` with the consumer's group metadata (KIP-447 fencing by generation).
  */
-import { createRequire } from "node:module";
 import type { Config } from "../lib/config/config.ts";
+import {
+  nativeConnectionConfig,
+  rd,
+  type RdCallback,
+  type RdMessage,
+} from "../streams/kafka/native-client.ts";
 import { nativeProducerConfig } from "../streams/kafka/native-producer.ts";
 
-interface RdMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: number;
-  readonly key?: Buffer | null;
-  readonly value: Buffer | null;
-}
-type Cb = (err: Error | null) => void;
-interface RdConsumer {
-  connect(opts: object, cb: Cb): void;
-  subscribe(topics: string[]): void;
-  consume(n: number, cb: (err: Error | null, messages: RdMessage[]) => void): void;
-  setDefaultConsumeTimeout(ms: number): void;
-  disconnect(cb: Cb): void;
-}
-interface RdProducer {
-  connect(opts: object, cb: Cb): void;
-  initTransactions(ms: number, cb: Cb): void;
-  beginTransaction(cb: Cb): void;
-  commitTransaction(ms: number, cb: Cb): void;
-  sendOffsetsToTransaction(
-    offsets: { topic: string; partition: number; offset: number }[],
-    consumer: RdConsumer,
-    ms: number,
-    cb: Cb,
-  ): void;
-  produce(
-    topic: string,
-    partition: number | null,
-    value: Buffer | null,
-    key: Buffer | null | undefined,
-  ): void;
-  setPollInterval(ms: number): void;
-  disconnect(cb: Cb): void;
-}
-const rd = createRequire(import.meta.url)("node-rdkafka") as {
-  KafkaConsumer: new (conf: object, topicConf: object) => RdConsumer;
-  Producer: new (conf: object, topicConf?: object) => RdProducer;
-};
-const call = (fn: (cb: Cb) => void): Promise<void> =>
+const call = (fn: (cb: RdCallback) => void): Promise<void> =>
   new Promise((res, rej) => fn((err) => (err ? rej(err) : res())));
 
 /** Starts the hop; resolves to its stop function. */
@@ -58,9 +24,9 @@ export async function nativeHop(
   to: string,
   maxWait: number,
 ): Promise<() => Promise<void>> {
-  const consumer = new rd.KafkaConsumer(
+  const consumer = new (rd().KafkaConsumer)(
     {
-      "metadata.broker.list": config.kafka.brokers.join(","),
+      ...nativeConnectionConfig(config.kafka),
       "group.id": groupId,
       "enable.auto.commit": false,
       "isolation.level": "read_committed",
@@ -78,9 +44,8 @@ export async function nativeHop(
   // retry.backoff.ms: a transaction begun while the broker still writes the previous one's
   // markers is refused (CONCURRENT_TRANSACTIONS) and retried after this backoff — at librdkafka's
   // default 100 ms that was the whole p99 (1 hop: 111 ms; at 5 ms: 28 ms).
-  const producer = new rd.Producer({
-    ...nativeProducerConfig(config.kafka, `${groupId}.tx`),
-    "linger.ms": 0,
+  const producer = new (rd().Producer)({
+    ...nativeProducerConfig(config.kafka, `${groupId}.tx`, 0),
     "retry.backoff.ms": 5,
   });
   await call((cb) => producer.connect({}, cb));
@@ -98,7 +63,7 @@ export async function nativeHop(
       await call((cb) => producer.beginTransaction(cb));
       const next = new Map<number, number>();
       for (const m of data) {
-        producer.produce(to, m.partition, m.value, m.key);
+        producer.produce(to, m.partition, m.value, m.key ?? null);
         next.set(m.partition, m.offset + 1);
       }
       await call((cb) =>
@@ -116,6 +81,6 @@ export async function nativeHop(
     running = false;
     await loop.catch(() => {});
     await call((cb) => consumer.disconnect(cb));
-    await call((cb) => producer.disconnect(cb));
+    await call((cb) => producer.disconnect(10_000, cb));
   };
 }

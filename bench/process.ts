@@ -38,6 +38,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sequential = process.argv.includes("--sequential");
 /** `--processors N`: N processor processes in one consumer group (the engines' way to scale). */
 const PROCESSORS = arg("processors", 1);
+/** `--stats`: the processor logs its batches (debug) and the bench prints their sizes and phase times. */
+const stats = process.argv.includes("--stats");
+const batchLines: string[] = [];
+const outs: (() => string)[] = [];
 /** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size; default PROCESSOR_HEAP_MB). */
 const heapMb = process.argv.includes("--heap")
   ? Number(process.argv[process.argv.indexOf("--heap") + 1])
@@ -106,11 +110,24 @@ async function main(): Promise<void> {
           resolve(REPO_ROOT, "processors/pipeline/process-cli.ts"),
           ...batchBytes,
         ],
-        { cwd: REPO_ROOT, env: { ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "inherit"] },
+        {
+          cwd: REPO_ROOT,
+          env: { ...env, LOG_LEVEL: stats ? "debug" : "info" },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
       );
       children.push(c);
       let out = "";
-      c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      c.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        // Keep only the batch lines (for --stats) once started: the log would otherwise grow.
+        if (out.length > 1 << 20 && out.includes("processor.started")) {
+          const keep = out.split("\n").filter((l) => l.includes('"processor.batch"'));
+          batchLines.push(...keep.slice(0, -1));
+          out = `processor.started\n${keep.at(-1) ?? ""}`;
+        }
+      });
+      outs.push(() => out);
       while (!out.includes("processor.started")) {
         if (c.exitCode !== null) throw new Error(`processor exited: ${out}`);
         await sleep(100);
@@ -201,6 +218,19 @@ async function main(): Promise<void> {
     console.log(
       `processor peak RSS                ${Math.round(peakKb / 1024)} MB${PROCESSORS > 1 ? ` (largest of ${PROCESSORS} processes)` : ""}`,
     );
+    if (stats) {
+      const batches = [...batchLines, ...outs.flatMap((o) => o().split("\n"))]
+        .filter((l) => l.includes('"processor.batch"'))
+        .map((l) => JSON.parse(l) as { lines: number; group: number; ms: Record<string, number> });
+      const avg = (f: (b: (typeof batches)[number]) => number) =>
+        (batches.reduce((a, b) => a + f(b), 0) / Math.max(1, batches.length)).toFixed(1);
+      console.log(
+        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group)} per group; ms avg: ` +
+          ["fetched", "queued", "lookups", "insert", "feedback", "kafka"]
+            .map((ph) => `${ph} ${avg((b) => b.ms[ph] ?? 0)}`)
+            .join(", "),
+      );
+    }
   } finally {
     for (const c of children)
       if (c.exitCode === null) {

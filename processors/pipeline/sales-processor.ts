@@ -20,7 +20,8 @@ import type { Logger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { RawTransaction } from "../../schemas/raw-records.ts";
 import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
-import { kafkaSource } from "../../streams/runtime/kafka-source.ts";
+import { connectNativeProducer } from "../../streams/kafka/native-producer.ts";
+import { nativeKafkaSource } from "../../streams/runtime/native-kafka-source.ts";
 import { readSchemaFile, valueSubject, type AvroSerde } from "../../streams/serde/avro-serde.ts";
 import { ensureProcessingTopics } from "../../streams/topic-specs.ts";
 import type { CommissionPlan } from "../domain/commission-plan.ts";
@@ -103,34 +104,30 @@ export async function startSalesProcessor(
     reference,
     serdes,
     groupId,
+    connectProducer: (id) =>
+      connectNativeProducer(deps.config.kafka, id, deps.log, { lingerMs: 0, groupConsumer: source.consumer }),
     log: deps.log,
     feedbackMaxAgeMs: "feedbackMaxAgeMs" in opts ? opts.feedbackMaxAgeMs : DEFAULT_FEEDBACK_MAX_AGE_MS,
     ...(deps.metrics ? { onRetry: (n: number) => deps.metrics!.retried(n) } : {}),
   });
-  const consumer = deps.kafka.consumer({
+  // librdkafka: fetching on native threads and transactions that commit the group's offsets with
+  // the consumer's generation (KIP-447); see streams/runtime/native-kafka-source.ts.
+  const source = nativeKafkaSource(deps.config.kafka, {
     groupId,
-    maxWaitTimeInMs: 100,
-    sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
-    heartbeatInterval: Math.min(3000, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 4)),
-    rebalanceTimeout: 30_000,
+    topics: [topics.rawTransactions],
+    decode: (v) => deps.serde.decodeFast<RawTransaction>(v),
     maxBytesPerPartition: batchBytes,
-    maxBytes: batchBytes * partitions,
+    sessionTimeoutMs: opts.sessionTimeoutMs ?? 10_000,
+    log: deps.log,
+    onAssign: (assigned) => {
+      handler.onRebalance(assigned);
+      opts.onAssignment?.(assigned);
+    },
   });
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    handler.onRebalance();
-    opts.onAssignment?.(e.payload.memberAssignment[topics.rawTransactions] ?? []);
-  });
-  await consumer.connect();
-
   let fail!: (err: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
-  const subscription: Subscription = kafkaSource(consumer, {
-    topics: [topics.rawTransactions],
-    decode: (v) => deps.serde.decodeFast<RawTransaction>(v),
-    partitionsConcurrently: partitions,
-    commit: "sink",
-  })
+  const subscription: Subscription = source.batches
     .pipe(
       mergeMap(async (batch) => {
         const stats = await handler.handle(batch);
@@ -148,7 +145,7 @@ export async function startSalesProcessor(
     failed,
     stop: async () => {
       subscription.unsubscribe();
-      await consumer.disconnect();
+      await source.disconnect();
       await handler.close();
       await reference.stop();
       await admin.disconnect();

@@ -15,11 +15,11 @@
  *   await txn.send({ topic, messages: [{ key: "k", value: buf }] });
  *   await txn.commit();
  */
-import { createRequire } from "node:module";
 import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import { VT_ERR_KAFKA_PRODUCE_FAILED } from "../../lib/errors/codes.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
+import { nativeConnectionConfig, rd, type RdConf, type RdConsumer, type RdError } from "./native-client.ts";
 
 /** One message: the subset of a kafkajs `Message` the connector writes. */
 export interface OutMessage {
@@ -51,35 +51,33 @@ export interface TransactionalProducer {
   disconnect(): Promise<void>;
 }
 
-// node-rdkafka is CommonJS with a native addon; its typings are partial, so the few calls used
-// here are typed locally.
-interface RdProducer {
-  connect(opts: object, cb: (err: RdError | null) => void): void;
-  disconnect(timeoutMs: number, cb: (err: RdError | null) => void): void;
-  initTransactions(timeoutMs: number, cb: (err: RdError | null) => void): void;
-  beginTransaction(cb: (err: RdError | null) => void): void;
-  commitTransaction(timeoutMs: number, cb: (err: RdError | null) => void): void;
-  abortTransaction(timeoutMs: number, cb: (err: RdError | null) => void): void;
-  produce(
-    topic: string,
-    partition: number | null,
-    value: Buffer | null,
-    key: Buffer | string | null,
-  ): boolean;
-  poll(): void;
-  setPollInterval(ms: number): void;
-  on(event: "event.error", cb: (err: RdError) => void): void;
-}
-interface RdError extends Error {
-  readonly code: number;
-}
-interface RdModule {
-  Producer: new (conf: Record<string, string | number | boolean>, topicConf?: object) => RdProducer;
-  CODES: { ERRORS: Record<string, number> };
+/** A consumed position: the next offset to read of a topic partition. */
+export interface ConsumedOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
 }
 
-const require = createRequire(import.meta.url);
-const rd = (): RdModule => require("node-rdkafka") as RdModule;
+/** A native transaction, which can also commit a consumer group's offsets. */
+export interface NativeTransaction extends ProducerTransaction {
+  /**
+   * Commits these offsets for the group of the consumer given at connect, with the transaction
+   * (KIP-447: the broker checks the consumer's generation, so a member that lost the partition
+   * in a rebalance cannot commit it).
+   */
+  sendOffsets(offsets: readonly ConsumedOffset[]): Promise<void>;
+}
+
+export interface NativeTransactionalProducer extends TransactionalProducer {
+  transaction(): Promise<NativeTransaction>;
+}
+
+export interface NativeProducerOptions {
+  /** How long librdkafka waits to fill a batch (default 5 ms; 0 for a latency path). */
+  readonly lingerMs?: number;
+  /** The consumer whose group's offsets `sendOffsets` commits. */
+  readonly groupConsumer?: RdConsumer;
+}
 
 const TIMEOUT_MS = 60_000;
 
@@ -97,17 +95,13 @@ const call = (what: string, fn: (cb: (err: RdError | null) => void) => void): Pr
   );
 
 /** librdkafka settings from Vitrine's Kafka configuration. */
-export function nativeProducerConfig(
-  cfg: Config["kafka"],
-  transactionalId: string,
-): Record<string, string | number | boolean> {
-  const conf: Record<string, string | number | boolean> = {
-    "metadata.broker.list": cfg.brokers.join(","),
-    "client.id": cfg.clientId,
+export function nativeProducerConfig(cfg: Config["kafka"], transactionalId: string, lingerMs = 5): RdConf {
+  return {
+    ...nativeConnectionConfig(cfg),
     "transactional.id": transactionalId,
     "transaction.timeout.ms": TIMEOUT_MS,
     "enable.idempotence": true,
-    "linger.ms": 5,
+    "linger.ms": lingerMs,
     // A transaction begun while the broker still writes the previous one's markers is refused
     // (CONCURRENT_TRANSACTIONS) and retried after this backoff: librdkafka's 100 ms default made
     // one in a few back-to-back commits wait 100 ms (`bench:hops --client rdkafka`).
@@ -118,14 +112,6 @@ export function nativeProducerConfig(
     "queue.buffering.max.kbytes": 65_536,
     dr_cb: false,
   };
-  const sasl = cfg.sasl;
-  conf["security.protocol"] = cfg.ssl ? (sasl ? "sasl_ssl" : "ssl") : sasl ? "sasl_plaintext" : "plaintext";
-  if (sasl) {
-    conf["sasl.mechanisms"] = sasl.mechanism === "plain" ? "PLAIN" : sasl.mechanism.toUpperCase();
-    conf["sasl.username"] = sasl.username;
-    conf["sasl.password"] = sasl.password;
-  }
-  return conf;
 }
 
 /**
@@ -136,10 +122,11 @@ export async function connectNativeProducer(
   cfg: Config["kafka"],
   transactionalId: string,
   log: Logger,
-): Promise<TransactionalProducer> {
+  opts: NativeProducerOptions = {},
+): Promise<NativeTransactionalProducer> {
   const { Producer, CODES } = rd();
   // `partitioner` is a topic-level property: in the global settings it would be ignored.
-  const producer = new Producer(nativeProducerConfig(cfg, transactionalId), {
+  const producer = new Producer(nativeProducerConfig(cfg, transactionalId, opts.lingerMs), {
     partitioner: "murmur2_random",
   });
   const plog = log.child({ component: "kafka-native" });
@@ -190,10 +177,22 @@ export async function connectNativeProducer(
   };
 
   return {
-    async transaction(): Promise<ProducerTransaction> {
+    async transaction(): Promise<NativeTransaction> {
       await call("beginTransaction", (cb) => producer.beginTransaction(cb));
       return {
         send: ({ topic, messages }) => produceAll(topic, messages),
+        sendOffsets: (offsets) => {
+          const consumer = opts.groupConsumer;
+          if (!consumer) throw new Error("sendOffsets needs the producer connected with a groupConsumer");
+          const tps = offsets.map((o) => ({
+            topic: o.topic,
+            partition: o.partition,
+            offset: Number(o.offset),
+          }));
+          return call("sendOffsetsToTransaction", (cb) =>
+            producer.sendOffsetsToTransaction(tps, consumer, TIMEOUT_MS, cb),
+          );
+        },
         commit: () => call("commitTransaction", (cb) => producer.commitTransaction(TIMEOUT_MS, cb)),
         abort: () => call("abortTransaction", (cb) => producer.abortTransaction(TIMEOUT_MS, cb)),
       };
