@@ -95,30 +95,4 @@ describe("CommittedFloors (a batch cut to its partition's committed offset)", ()
     await floors.admit(batch(0, [8]));
     expect(fences).toBe(2); // the floor of the old generation was not kept
   });
-
-  it("fences assigned partitions at once, and their first batch uses that fence", async () => {
-    const { floors, log } = setup({ 0: 5, 1: 0 });
-    floors.reset();
-    floors.prefence([0, 1]);
-    expect(log).toEqual(["fence 0", "fence 1"]); // before any batch arrived
-    await floors.admit(batch(0, [5, 6]));
-    expect(log).toEqual(["fence 0", "fence 1", "read 0"]); // no second fence
-    // After a failed transaction the partition is fenced again.
-    floors.forget(1);
-    await floors.admit(batch(1, [0]));
-    expect(log.slice(3)).toEqual(["fence 1", "read 1"]);
-  });
-
-  it("fences again at the first batch when the early fence failed", async () => {
-    let calls = 0;
-    const floors = new CommittedFloors({
-      fence: async () => {
-        if (calls++ === 0) throw new Error("broker away");
-      },
-      committed: async () => 0n,
-    });
-    floors.prefence([0]);
-    await floors.admit(batch(0, [0]));
-    expect(calls).toBe(2);
-  });
 });

@@ -1,22 +1,18 @@
 /**
- * Where a partition's unprocessed lines really start after a rebalance. Before the first batch
- * of a partition after each rebalance (and after a failed transaction, whose commit may have
- * happened unanswered), the partition's transactional id is initialized anew — which waits for
- * the previous owner's transaction to complete, or aborts it — and only then is the committed
- * offset read: lines below it are dropped from the batch (their outputs are out), and a batch
- * wholly below it is skipped.
+ * Where a partition's unprocessed lines really start after a rebalance. kafkajs reads the group's
+ * committed offsets without KIP-447's `require_stable`: while the previous owner's transaction
+ * (outputs + offsets) is being completed — its commit answered, its markers not all written yet —
+ * the new owner could read the offset from before that transaction and produce the batch's
+ * outputs a second time. So before the first batch of a partition after each rebalance (and after
+ * a failed transaction, whose commit may have happened unanswered), the partition's transactional
+ * id is initialized anew — which waits for the previous owner's transaction to complete, or
+ * aborts it — and only then is the committed offset read: lines below it are dropped from the
+ * batch (their outputs are out), and a batch wholly below it is skipped.
  *
- * Written when the processor consumed with kafkajs, which reads committed offsets without
- * KIP-447's `require_stable`, after CI saw one dead letter twice in the rebalance test. That
- * symptom was most likely kafkajs' read_committed filter letting an aborted transaction's records
- * through (fixed in patches/; see patches/README.md); librdkafka's consumer reads with
- * `require_stable`. The floor stays as a cheap second check (one offset read per partition per
- * rebalance).
- *
- * The fence matters on its own: librdkafka's committed-offset read waits while the previous
- * owner's transaction is open, and a killed owner's stays open until the transaction timeout
- * (60 s). So the partitions are fenced as soon as they are assigned (`prefence`), which aborts
- * such a transaction at once; the first batch then uses that fence instead of fencing again.
+ * Written after CI saw one dead letter twice in the rebalance test. That symptom was most likely
+ * kafkajs' read_committed filter letting an aborted transaction's records through to the test's
+ * reader (fixed in patches/, see patches/README.md), not a stale offset read; the floor stays,
+ * as it closes the stale-read window for one offset read per partition per rebalance.
  *
  * @example
  *   const floors = new CommittedFloors({ fence, committed });
@@ -35,8 +31,6 @@ export interface CommittedFloorDeps {
 export class CommittedFloors {
   /** Partition → committed offset, read after fencing, in this generation. */
   private readonly floors = new Map<number, bigint>();
-  /** Partition → its fence in this generation, started at assignment. */
-  private readonly fences = new Map<number, Promise<void>>();
   private generation = 0;
 
   constructor(private readonly deps: CommittedFloorDeps) {}
@@ -44,23 +38,12 @@ export class CommittedFloors {
   /** A rebalance: every partition is fenced and its committed offset read again before use. */
   reset(): void {
     this.floors.clear();
-    this.fences.clear();
     this.generation++;
-  }
-
-  /** Fences these (just assigned) partitions now; their first batch waits for it. */
-  prefence(partitions: readonly number[]): void {
-    for (const p of partitions) {
-      const fence = this.deps.fence(p);
-      fence.catch(() => {}); // a failed fence is retried by the first batch
-      this.fences.set(p, fence);
-    }
   }
 
   /** A partition whose transaction failed (it may have committed): fenced and read again. */
   forget(partition: number): void {
     this.floors.delete(partition);
-    this.fences.delete(partition);
   }
 
   /**
@@ -71,9 +54,7 @@ export class CommittedFloors {
     let floor = this.floors.get(batch.partition);
     if (floor === undefined) {
       const generation = this.generation;
-      const early = this.fences.get(batch.partition);
-      this.fences.delete(batch.partition);
-      await (early ? early.catch(() => this.deps.fence(batch.partition)) : this.deps.fence(batch.partition));
+      await this.deps.fence(batch.partition);
       floor = await this.deps.committed(batch.topic, batch.partition);
       if (generation === this.generation) this.floors.set(batch.partition, floor);
     }

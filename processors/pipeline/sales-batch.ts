@@ -30,15 +30,14 @@
  * Memory: one batch per partition (bounded by the consumer's bytes per partition) and the
  * reference state; no per-line history is kept in memory.
  */
-import type { Admin } from "kafkajs";
+import type { Admin, Producer, Message } from "kafkajs";
 import type { ClickHouseClient } from "../../lib/clickhouse/clickhouse-client.ts";
 import { VT_ERR_PROCESSOR_BATCH_FAILED } from "../../lib/errors/codes.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import type { RawTransaction } from "../../schemas/raw-records.ts";
 import { clickhouseWatermark } from "../../connectors/clickhouse-sink/sink.ts";
-import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
-import type { NativeTransactionalProducer, OutMessage } from "../../streams/kafka/native-producer.ts";
+import { sendTopicsInChunks, type KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
 import type { SourceBatch } from "../../streams/runtime/kafka-source.ts";
 import type { SubjectSerde } from "../../streams/serde/avro-serde.ts";
 import type { CommissionPlan } from "../domain/commission-plan.ts";
@@ -76,11 +75,6 @@ export interface SalesBatchDeps {
   readonly reference: { readonly state: ReferenceState; catchUp(): Promise<void> };
   readonly serdes: OutputSerdes;
   readonly groupId: string;
-  /**
-   * Connects a transactional producer with this id whose transactions commit the group's offsets
-   * (`sendOffsets`); connecting fences any older producer with the same id.
-   */
-  readonly connectProducer: (transactionalId: string) => Promise<NativeTransactionalProducer>;
   readonly log: Logger;
   /** Feedback only for sales at most this old (ms); undefined = every line (full replays too). */
   readonly feedbackMaxAgeMs?: number;
@@ -157,16 +151,16 @@ interface GroupBatch {
 
 export class SalesBatchHandler {
   private readonly watermarks = new Map<number, bigint>();
-  private readonly producers = new Map<number, Promise<NativeTransactionalProducer>>();
+  private readonly producers = new Map<number, Promise<Producer>>();
   private waiting: Waiting[] = [];
   private running = false;
   /** Where each partition's unprocessed lines start, checked once per rebalance (committed-floor.ts). */
   private readonly floors = new CommittedFloors({
     fence: async (partition) => {
       await this.dropProducer(partition);
-      // Connecting initializes the transactions: the broker completes (or aborts) the previous
-      // owner's open transaction before it answers.
-      await this.producer(partition);
+      // A transactional producer gets its epoch on its first transaction: one without records
+      // ends locally, after the broker completed (or aborted) the previous owner's.
+      await (await (await this.producer(partition)).transaction()).abort();
     },
     committed: async (topic, partition) => {
       const offsets = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics: [topic] });
@@ -179,13 +173,11 @@ export class SalesBatchHandler {
 
   /**
    * After a rebalance: watermarks are re-read from ClickHouse (another member may have written),
-   * the assigned partitions are fenced at once, and each one's committed offset is read again
-   * before its next batch.
+   * and each partition is fenced and its committed offset read again before its next batch.
    */
-  onRebalance(assigned: readonly number[] = []): void {
+  onRebalance(): void {
     this.watermarks.clear();
     this.floors.reset();
-    this.floors.prefence(assigned);
   }
 
   /**
@@ -316,10 +308,17 @@ export class SalesBatchHandler {
     }
   }
 
-  private producer(partition: number): Promise<NativeTransactionalProducer> {
+  private producer(partition: number): Promise<Producer> {
     let p = this.producers.get(partition);
     if (!p) {
-      p = this.deps.connectProducer(`${this.deps.groupId}.p${partition}`);
+      p = (async () => {
+        const producer = this.deps.kafka.producer({
+          transactionalId: `${this.deps.groupId}.p${partition}`,
+          transactionTimeout: 60_000,
+        });
+        await producer.connect();
+        return producer;
+      })();
       this.producers.set(partition, p);
       p.catch(() => this.producers.delete(partition));
     }
@@ -414,8 +413,8 @@ export class SalesBatchHandler {
     // Outputs that do not depend on the insert.
     const { serdes } = this.deps;
     const outputs = group.map((g) => {
-      const normalized: OutMessage[] = [];
-      const dead: OutMessage[] = [];
+      const normalized: Message[] = [];
+      const dead: Message[] = [];
       for (let i = 0; i < g.lines.length; i++) {
         const r = g.lines[i]!;
         if (r.rejection === "")
@@ -461,11 +460,16 @@ export class SalesBatchHandler {
         : Promise.resolve(undefined),
       ...group.map(async (g, bi) => {
         const { topic, partition } = g.batch;
-        await txns[bi]!.send({ topic: t.salesNormalized, messages: outputs[bi]!.normalized });
-        await txns[bi]!.send({ topic: t.dlqProcessing, messages: outputs[bi]!.dead });
-        await txns[bi]!.sendOffsets([
-          { topic, partition, offset: (BigInt(g.batch.lastOffset) + 1n).toString() },
+        await sendTopicsInChunks(txns[bi]!, [
+          { topic: t.salesNormalized, messages: outputs[bi]!.normalized },
+          { topic: t.dlqProcessing, messages: outputs[bi]!.dead },
         ]);
+        await txns[bi]!.sendOffsets({
+          consumerGroupId: this.deps.groupId,
+          topics: [
+            { topic, partitions: [{ partition, offset: (BigInt(g.batch.lastOffset) + 1n).toString() }] },
+          ],
+        });
       }),
     ]);
     if (ins!.status === "rejected") {
@@ -478,7 +482,7 @@ export class SalesBatchHandler {
         this.watermarks.set(g.batch.partition, BigInt(msgs[msgs.length - 1]!.offset));
       }
     t2 = performance.now();
-    let feedback: (OutMessage | undefined)[][];
+    let feedback: (Message | undefined)[][];
     try {
       feedback = await this.feedback(group);
     } catch (err) {
@@ -493,8 +497,8 @@ export class SalesBatchHandler {
         try {
           const s = sent[bi]!;
           if (s.status === "rejected") throw s.reason;
-          const messages = feedback[bi]!.filter((m): m is OutMessage => m !== undefined);
-          if (messages.length > 0) await txn.send({ topic: t.salesFeedback, messages });
+          const messages = feedback[bi]!.filter((m): m is Message => m !== undefined);
+          if (messages.length > 0) await sendTopicsInChunks(txn, [{ topic: t.salesFeedback, messages }]);
           await txn.commit();
           return messages.length;
         } catch (err) {
@@ -533,9 +537,9 @@ export class SalesBatchHandler {
    * Feedback events of the group's accepted lines (young enough), keyed by seller: per batch, one
    * slot per line (undefined where a line gets none). The group's lines count in batch order.
    */
-  private async feedback(group: readonly GroupBatch[]): Promise<(OutMessage | undefined)[][]> {
+  private async feedback(group: readonly GroupBatch[]): Promise<(Message | undefined)[][]> {
     const { ch, plan, serdes, feedbackMaxAgeMs } = this.deps;
-    const out = group.map((g) => new Array<OutMessage | undefined>(g.lines.length));
+    const out = group.map((g) => new Array<Message | undefined>(g.lines.length));
     const lines: SalesLine[] = [];
     const newBasket: boolean[] = [];
     const where: (readonly [number, number])[] = [];

@@ -20,8 +20,7 @@ import type { Logger } from "../../lib/log/logger.ts";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import type { RawTransaction } from "../../schemas/raw-records.ts";
 import type { KafkaFactory } from "../../streams/kafka/kafka-factory.ts";
-import { connectNativeProducer } from "../../streams/kafka/native-producer.ts";
-import { nativeKafkaSource } from "../../streams/runtime/native-kafka-source.ts";
+import { kafkaSource } from "../../streams/runtime/kafka-source.ts";
 import { readSchemaFile, valueSubject, type AvroSerde } from "../../streams/serde/avro-serde.ts";
 import { ensureProcessingTopics } from "../../streams/topic-specs.ts";
 import type { CommissionPlan } from "../domain/commission-plan.ts";
@@ -104,30 +103,34 @@ export async function startSalesProcessor(
     reference,
     serdes,
     groupId,
-    connectProducer: (id) =>
-      connectNativeProducer(deps.config.kafka, id, deps.log, { lingerMs: 0, groupConsumer: source.consumer }),
     log: deps.log,
     feedbackMaxAgeMs: "feedbackMaxAgeMs" in opts ? opts.feedbackMaxAgeMs : DEFAULT_FEEDBACK_MAX_AGE_MS,
     ...(deps.metrics ? { onRetry: (n: number) => deps.metrics!.retried(n) } : {}),
   });
-  // librdkafka: fetching on native threads and transactions that commit the group's offsets with
-  // the consumer's generation (KIP-447); see streams/runtime/native-kafka-source.ts.
-  const source = nativeKafkaSource(deps.config.kafka, {
+  const consumer = deps.kafka.consumer({
     groupId,
-    topics: [topics.rawTransactions],
-    decode: (v) => deps.serde.decodeFast<RawTransaction>(v),
+    maxWaitTimeInMs: 100,
+    sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: Math.min(3000, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 4)),
+    rebalanceTimeout: 30_000,
     maxBytesPerPartition: batchBytes,
-    sessionTimeoutMs: opts.sessionTimeoutMs ?? 10_000,
-    log: deps.log,
-    onAssign: (assigned) => {
-      handler.onRebalance(assigned);
-      opts.onAssignment?.(assigned);
-    },
+    maxBytes: batchBytes * partitions,
   });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    handler.onRebalance();
+    opts.onAssignment?.(e.payload.memberAssignment[topics.rawTransactions] ?? []);
+  });
+  await consumer.connect();
+
   let fail!: (err: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
-  const subscription: Subscription = source.batches
+  const subscription: Subscription = kafkaSource(consumer, {
+    topics: [topics.rawTransactions],
+    decode: (v) => deps.serde.decodeFast<RawTransaction>(v),
+    partitionsConcurrently: partitions,
+    commit: "sink",
+  })
     .pipe(
       mergeMap(async (batch) => {
         const stats = await handler.handle(batch);
@@ -145,7 +148,7 @@ export async function startSalesProcessor(
     failed,
     stop: async () => {
       subscription.unsubscribe();
-      await source.disconnect();
+      await consumer.disconnect();
       await handler.close();
       await reference.stop();
       await admin.disconnect();

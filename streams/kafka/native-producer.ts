@@ -19,7 +19,7 @@ import type { Config } from "../../lib/config/config.ts";
 import type { Logger } from "../../lib/log/logger.ts";
 import { VT_ERR_KAFKA_PRODUCE_FAILED } from "../../lib/errors/codes.ts";
 import { VitrineError } from "../../lib/errors/vitrine-error.ts";
-import { nativeConnectionConfig, rd, type RdConf, type RdConsumer, type RdError } from "./native-client.ts";
+import { nativeConnectionConfig, rd, type RdConf, type RdError } from "./native-client.ts";
 
 /** One message: the subset of a kafkajs `Message` the connector writes. */
 export interface OutMessage {
@@ -49,34 +49,6 @@ export interface ProducerTransaction {
 export interface TransactionalProducer {
   transaction(): Promise<ProducerTransaction>;
   disconnect(): Promise<void>;
-}
-
-/** A consumed position: the next offset to read of a topic partition. */
-export interface ConsumedOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
-
-/** A native transaction, which can also commit a consumer group's offsets. */
-export interface NativeTransaction extends ProducerTransaction {
-  /**
-   * Commits these offsets for the group of the consumer given at connect, with the transaction
-   * (KIP-447: the broker checks the consumer's generation, so a member that lost the partition
-   * in a rebalance cannot commit it).
-   */
-  sendOffsets(offsets: readonly ConsumedOffset[]): Promise<void>;
-}
-
-export interface NativeTransactionalProducer extends TransactionalProducer {
-  transaction(): Promise<NativeTransaction>;
-}
-
-export interface NativeProducerOptions {
-  /** How long librdkafka waits to fill a batch (default 5 ms; 0 for a latency path). */
-  readonly lingerMs?: number;
-  /** The consumer whose group's offsets `sendOffsets` commits. */
-  readonly groupConsumer?: RdConsumer;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -122,11 +94,10 @@ export async function connectNativeProducer(
   cfg: Config["kafka"],
   transactionalId: string,
   log: Logger,
-  opts: NativeProducerOptions = {},
-): Promise<NativeTransactionalProducer> {
+): Promise<TransactionalProducer> {
   const { Producer, CODES } = rd();
   // `partitioner` is a topic-level property: in the global settings it would be ignored.
-  const producer = new Producer(nativeProducerConfig(cfg, transactionalId, opts.lingerMs), {
+  const producer = new Producer(nativeProducerConfig(cfg, transactionalId), {
     partitioner: "murmur2_random",
   });
   const plog = log.child({ component: "kafka-native" });
@@ -177,22 +148,10 @@ export async function connectNativeProducer(
   };
 
   return {
-    async transaction(): Promise<NativeTransaction> {
+    async transaction(): Promise<ProducerTransaction> {
       await call("beginTransaction", (cb) => producer.beginTransaction(cb));
       return {
         send: ({ topic, messages }) => produceAll(topic, messages),
-        sendOffsets: (offsets) => {
-          const consumer = opts.groupConsumer;
-          if (!consumer) throw new Error("sendOffsets needs the producer connected with a groupConsumer");
-          const tps = offsets.map((o) => ({
-            topic: o.topic,
-            partition: o.partition,
-            offset: Number(o.offset),
-          }));
-          return call("sendOffsetsToTransaction", (cb) =>
-            producer.sendOffsetsToTransaction(tps, consumer, TIMEOUT_MS, cb),
-          );
-        },
         commit: () => call("commitTransaction", (cb) => producer.commitTransaction(TIMEOUT_MS, cb)),
         abort: () => call("abortTransaction", (cb) => producer.abortTransaction(TIMEOUT_MS, cb)),
       };
