@@ -120,11 +120,12 @@ async function main(): Promise<void> {
       let out = "";
       c.stdout.on("data", (d: Buffer) => {
         out += d.toString();
-        // Keep only the batch lines (for --stats) once started: the log would otherwise grow.
+        // Once started, keep only the complete batch lines (for --stats): the log would grow.
         if (out.length > 1 << 20 && out.includes("processor.started")) {
-          const keep = out.split("\n").filter((l) => l.includes('"processor.batch"'));
-          batchLines.push(...keep.slice(0, -1));
-          out = `processor.started\n${keep.at(-1) ?? ""}`;
+          const complete = out.lastIndexOf("\n") + 1;
+          const lines = out.slice(0, complete).split("\n");
+          batchLines.push(...lines.filter((l) => l.includes('"processor.batch"')));
+          out = `processor.started\n${out.slice(complete)}`;
         }
       });
       outs.push(() => out);
@@ -220,7 +221,7 @@ async function main(): Promise<void> {
     );
     if (stats) {
       const batches = [...batchLines, ...outs.flatMap((o) => o().split("\n"))]
-        .filter((l) => l.includes('"processor.batch"'))
+        .filter((l) => l.includes('"processor.batch"') && l.endsWith("}"))
         .map((l) => JSON.parse(l) as { lines: number; group: number; ms: Record<string, number> });
       const avg = (f: (b: (typeof batches)[number]) => number) =>
         (batches.reduce((a, b) => a + f(b), 0) / Math.max(1, batches.length)).toFixed(1);

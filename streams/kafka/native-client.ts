@@ -29,19 +29,13 @@ export interface RdTopicPartition {
   readonly offset?: number;
 }
 
+/** The consumer calls `bench:hops --client rdkafka` uses. */
 export interface RdConsumer {
   connect(opts: object, cb: RdCallback): void;
   disconnect(cb: RdCallback): void;
   subscribe(topics: string[]): void;
-  unsubscribe(): void;
-  assign(assignment: readonly RdTopicPartition[]): void;
-  unassign(): void;
-  pause(partitions: readonly RdTopicPartition[]): void;
-  resume(partitions: readonly RdTopicPartition[]): void;
   consume(n: number, cb: (err: RdError | null, messages: RdMessage[]) => void): void;
   setDefaultConsumeTimeout(ms: number): void;
-  isConnected(): boolean;
-  on(event: "event.error", cb: (err: RdError) => void): void;
 }
 
 export interface RdProducer {
