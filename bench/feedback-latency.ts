@@ -13,6 +13,7 @@ import { ident, sql } from "../lib/clickhouse/sql.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
+import { printBatchStats } from "./batch-stats.ts";
 import type { RawTransaction } from "../schemas/raw-records.ts";
 import { readSchemaFile, valueSubject } from "../streams/serde/avro-serde.ts";
 import { ensureIngestTopics, ensureProcessingTopics } from "../streams/topic-specs.ts";
@@ -134,26 +135,7 @@ async function main(): Promise<void> {
     console.log(`produce → feedback p99            ${q(99)} ms`);
     console.log(`produce → feedback max            ${latencies.at(-1)} ms`);
     // Where a batch's time goes (the processor's debug lines).
-    const batches = out
-      .split("\n")
-      .filter((l) => l.includes('"processor.batch"'))
-      .map((l) => JSON.parse(l) as { lines: number; group?: number; ms: Record<string, number> });
-    if (batches.length > 0) {
-      const avg = (f: (b: (typeof batches)[number]) => number) =>
-        (batches.reduce((a, b) => a + f(b), 0) / batches.length).toFixed(1);
-      console.log(
-        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group ?? 1)} batches per group`,
-      );
-      // Per phase: average, p99 and max over batches — which phase makes the tail.
-      const phases = ["fetched", "queued", "lookups", "insert", "feedback", "kafka"] as const;
-      for (const ph of phases) {
-        const xs = batches.map((b) => b.ms[ph] ?? 0).sort((a, b) => a - b);
-        const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-        console.log(
-          `  ${ph.padEnd(9)} ms avg ${avg((b) => b.ms[ph] ?? 0).padStart(6)}  p99 ${String(at(99)).padStart(4)}  max ${String(xs.at(-1)).padStart(4)}`,
-        );
-      }
-    }
+    printBatchStats(out.split("\n"));
     // A transaction begun while the broker still writes the previous one's markers is refused
     // (CONCURRENT_TRANSACTIONS) and retried by kafkajs after its backoff.
     const concurrent = out

@@ -28,6 +28,10 @@ const MAX_WAIT = arg("max-wait", 100);
 const CLIENT = process.argv.includes("--client")
   ? process.argv[process.argv.indexOf("--client") + 1]
   : "kafkajs";
+if (CLIENT !== "kafkajs" && CLIENT !== "rdkafka") {
+  console.error(`--client must be kafkajs or rdkafka (got ${String(CLIENT)})`);
+  process.exit(2);
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;

@@ -24,6 +24,7 @@ import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { uploadDir } from "../lib/s3/upload-dir.ts";
 import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
+import { printBatchStats } from "./batch-stats.ts";
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -219,19 +220,7 @@ async function main(): Promise<void> {
     console.log(
       `processor peak RSS                ${Math.round(peakKb / 1024)} MB${PROCESSORS > 1 ? ` (largest of ${PROCESSORS} processes)` : ""}`,
     );
-    if (stats) {
-      const batches = [...batchLines, ...outs.flatMap((o) => o().split("\n"))]
-        .filter((l) => l.includes('"processor.batch"') && l.endsWith("}"))
-        .map((l) => JSON.parse(l) as { lines: number; group: number; ms: Record<string, number> });
-      const avg = (f: (b: (typeof batches)[number]) => number) =>
-        (batches.reduce((a, b) => a + f(b), 0) / Math.max(1, batches.length)).toFixed(1);
-      console.log(
-        `processor batches ${batches.length}, avg ${avg((b) => b.lines)} lines, ${avg((b) => b.group)} per group; ms avg: ` +
-          ["fetched", "queued", "lookups", "insert", "feedback", "kafka"]
-            .map((ph) => `${ph} ${avg((b) => b.ms[ph] ?? 0)}`)
-            .join(", "),
-      );
-    }
+    if (stats) printBatchStats([...batchLines, ...outs.flatMap((o) => o().split("\n"))]);
   } finally {
     for (const c of children)
       if (c.exitCode === null) {

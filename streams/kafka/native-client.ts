@@ -1,6 +1,6 @@
 /**
- * librdkafka (node-rdkafka) plumbing shared by the native producer and consumer: the module, the
- * few calls Vitrine uses typed locally (node-rdkafka is CommonJS with a native addon and partial
+ * librdkafka (node-rdkafka) plumbing shared by the connector's native producer and the
+ * `bench:hops --client rdkafka` hops: the module, the few calls used typed locally (node-rdkafka is CommonJS with a native addon and partial
  * typings), and the connection settings from Vitrine's Kafka configuration.
  */
 import { createRequire } from "node:module";
@@ -10,7 +10,7 @@ export interface RdError extends Error {
   readonly code: number;
 }
 export type RdCallback = (err: RdError | null) => void;
-export type RdConf = Record<string, string | number | boolean | ((...args: never[]) => void)>;
+export type RdConf = Record<string, string | number | boolean>;
 
 /** A message as node-rdkafka's consumer returns it. */
 export interface RdMessage {

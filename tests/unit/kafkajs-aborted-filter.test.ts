@@ -34,7 +34,14 @@ const marker = (offset: number, producerId: string, key: Buffer): Rec => ({
   value: "marker",
   batchContext: { producerId, inTransaction: true },
 });
-const values = (rs: Rec[]) => rs.filter((r) => r.value !== "marker").map((r) => r.value);
+/** The values the filter keeps, markers left out; aborted transactions as [producer, first offset]. */
+const kept = (messages: readonly Rec[], aborted: readonly [string, number][]): string[] =>
+  filterAbortedMessages({
+    messages,
+    abortedTransactions: aborted.map(([producerId, first]) => ({ producerId, firstOffset: String(first) })),
+  })
+    .filter((r) => r.value !== "marker")
+    .map((r) => r.value);
 
 describe("kafkajs read_committed filter (patched)", () => {
   it("drops an aborted transaction listed after one that starts later", () => {
@@ -49,14 +56,12 @@ describe("kafkajs read_committed filter (patched)", () => {
       marker(15, "1", ABORT),
       marker(16, "3", COMMIT),
     ];
-    const kept = filterAbortedMessages({
-      messages,
-      abortedTransactions: [
-        { producerId: "2", firstOffset: "12" },
-        { producerId: "1", firstOffset: "10" },
-      ],
-    });
-    expect(values(kept)).toEqual(["p3-committed"]);
+    expect(
+      kept(messages, [
+        ["2", 12],
+        ["1", 10],
+      ]),
+    ).toEqual(["p3-committed"]);
   });
 
   it("enters every aborted transaction a fetch starts inside", () => {
@@ -67,14 +72,12 @@ describe("kafkajs read_committed filter (patched)", () => {
       marker(22, "1", ABORT),
       marker(23, "2", ABORT),
     ];
-    const kept = filterAbortedMessages({
-      messages,
-      abortedTransactions: [
-        { producerId: "1", firstOffset: "5" },
-        { producerId: "2", firstOffset: "8" },
-      ],
-    });
-    expect(values(kept)).toEqual([]);
+    expect(
+      kept(messages, [
+        ["1", 5],
+        ["2", 8],
+      ]),
+    ).toEqual([]);
   });
 
   it("keeps a producer's committed transaction after its aborted one", () => {
@@ -84,10 +87,6 @@ describe("kafkajs read_committed filter (patched)", () => {
       rec(3, "1", "kept"),
       marker(4, "1", COMMIT),
     ];
-    const kept = filterAbortedMessages({
-      messages,
-      abortedTransactions: [{ producerId: "1", firstOffset: "1" }],
-    });
-    expect(values(kept)).toEqual(["kept"]);
+    expect(kept(messages, [["1", 1]])).toEqual(["kept"]);
   });
 });
