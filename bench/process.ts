@@ -25,6 +25,7 @@ import { REPO_ROOT } from "../lib/paths.ts";
 import { uploadDir } from "../lib/s3/upload-dir.ts";
 import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
 import { printBatchStats } from "./batch-stats.ts";
+import { formatCpuPerLine, snapshot, stackPids, type CpuSnapshot } from "./cpu-time.ts";
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -163,20 +164,31 @@ async function main(): Promise<void> {
     };
 
     if (!sequential) await startProcessor();
+    // CPU per line of every process in the chain (the connector runs in this process).
+    const stack = stackPids(config);
+    const chainPids = (): Record<string, number | undefined> => ({
+      ...Object.fromEntries(children.map((c, i) => [`processor${children.length > 1 ? i + 1 : ""}`, c.pid])),
+      ...stack,
+    });
+    const cpu0 = snapshot(chainPids(), "connector");
     const t0 = Date.now();
     const source = await S3SourceConnector.create(deps, `bench-${tag}`);
     const summary = await source.replay({ prefix });
     await source.close();
     const tConnector = Date.now() - t0;
+    const cpuConnector = snapshot(chainPids(), "connector");
+    let cpuProcessorStart: CpuSnapshot = cpuConnector;
     const lines = summary.files.filter((f) => f.kind === "transactions").reduce((a, f) => a + f.accepted, 0);
     let tProcessor: number | undefined;
     if (sequential) {
       await startProcessor();
+      cpuProcessorStart = snapshot(chainPids(), "connector");
       const tp = Date.now();
       await goldHolds(lines);
       tProcessor = Date.now() - tp;
     } else await goldHolds(lines);
     const tTotal = Date.now() - t0;
+    const cpuEnd = snapshot(chainPids(), "connector");
     for (const t of samplers) clearInterval(t);
     await db.close();
 
@@ -220,6 +232,11 @@ async function main(): Promise<void> {
     console.log(
       `processor peak RSS                ${Math.round(peakKb / 1024)} MB${PROCESSORS > 1 ? ` (largest of ${PROCESSORS} processes)` : ""}`,
     );
+    console.log("CPU µs per line (user + system, every thread of each process):");
+    if (sequential) {
+      console.log(formatCpuPerLine("  connector phase", cpu0, cpuConnector, lines));
+      console.log(formatCpuPerLine("  processor phase", cpuProcessorStart, cpuEnd, lines));
+    } else console.log(formatCpuPerLine("  end to end", cpu0, cpuEnd, lines));
     if (stats) printBatchStats([...batchLines, ...outs.flatMap((o) => o().split("\n"))]);
   } finally {
     for (const c of children)
