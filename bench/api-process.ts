@@ -98,9 +98,3 @@ export function latencyLine(samples: number[]): string {
   const f = (x: number) => x.toFixed(1);
   return `p50 ${f(quantile(s, 0.5))} ms  p90 ${f(quantile(s, 0.9))} ms  p99 ${f(quantile(s, 0.99))} ms  max ${f(s[s.length - 1] ?? NaN)} ms`;
 }
-
-/** `--name value` as a number. */
-export const numArg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};

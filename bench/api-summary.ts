@@ -15,11 +15,17 @@ import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { signToken } from "../api/auth/tokens.ts";
 import { runMain } from "../lib/errors/run-main.ts";
-import { latencyLine, numArg, startBenchApi } from "./api-process.ts";
+import { latencyLine, startBenchApi } from "./api-process.ts";
+import { benchArgs } from "./args.ts";
 
-const SECONDS = numArg("seconds", 10);
-const CONCURRENCY = numArg("concurrency", 32);
-const SELLERS = numArg("sellers", 50);
+const opts = benchArgs("npm run bench:api -- [--seconds 10] [--concurrency 32] [--sellers 50]", {
+  seconds: { type: "number", default: 10, min: 1 },
+  concurrency: { type: "number", default: 32, min: 1 },
+  sellers: { type: "number", default: 50, min: 1 },
+});
+const SECONDS = opts.seconds;
+const CONCURRENCY = opts.concurrency;
+const SELLERS = opts.sellers;
 
 interface Phase {
   readonly name: string;

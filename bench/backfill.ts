@@ -23,12 +23,13 @@ import { createS3 } from "../lib/s3/s3-client.ts";
 import { uploadDir } from "../lib/s3/upload-dir.ts";
 import { DEFAULT_PLAN } from "../processors/domain/commission-plan.ts";
 import { backfill } from "../spark/backfill.ts";
+import { benchArgs } from "./args.ts";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const LINES = arg("lines", 5_000_000);
+const opts = benchArgs("npm run bench:backfill -- [--lines 5000000] [--keep]", {
+  lines: { type: "number", default: 5_000_000, min: 1 },
+  keep: { type: "flag" },
+});
+const LINES = opts.lines;
 
 /** Peak RSS (MiB) of Spark's processes: the SparkSubmit JVM and the pyspark Python workers. */
 function sampleSpark(): { stop: () => { jvm: number; python: number } } {
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
       `memory: spark.driver.memory 1g (local mode: the driver is the executor); peak RSS JVM ${mem.jvm} MiB, Python workers ${mem.python} MiB`,
     );
   } finally {
-    if (!process.argv.includes("--keep")) {
+    if (!opts.keep) {
       await exec(server, sql`DROP DATABASE IF EXISTS ${ident(database)}`);
       await deletePrefix(s3, config.s3.bucket, prefix);
     }

@@ -13,17 +13,18 @@ import { ident, sql } from "../lib/clickhouse/sql.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
+import { benchArgs } from "./args.ts";
 import { printBatchStats } from "./batch-stats.ts";
 import type { RawTransaction } from "../schemas/raw-records.ts";
 import { readSchemaFile, valueSubject } from "../streams/serde/avro-serde.ts";
 import { ensureIngestTopics, ensureProcessingTopics } from "../streams/topic-specs.ts";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const RATE = arg("rate", 1000);
-const SECONDS = arg("seconds", 20);
+const opts = benchArgs("npm run bench:feedback -- [--rate 1000] [--seconds 20]", {
+  rate: { type: "number", default: 1000, min: 1 },
+  seconds: { type: "number", default: 20, min: 1 },
+});
+const RATE = opts.rate;
+const SECONDS = opts.seconds;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** 'YYYY-MM-DD hh:mm:ss' in São Paulo local time (the partner's naive format). */

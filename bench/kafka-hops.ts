@@ -13,25 +13,26 @@ import { createLogger } from "../lib/log/logger.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createKafka, ensureTopics } from "../streams/kafka/kafka-factory.ts";
 import type { Producer } from "kafkajs";
+import { benchArgs } from "./args.ts";
 import { nativeHop } from "./native-hop.ts";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const HOPS = arg("hops", 2);
-const RATE = arg("rate", 1000);
-const SECONDS = arg("seconds", 15);
+const opts = benchArgs(
+  "npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15] [--max-wait 100] [--client kafkajs|rdkafka]",
+  {
+    hops: { type: "number", default: 2, min: 0 },
+    rate: { type: "number", default: 1000, min: 1 },
+    seconds: { type: "number", default: 15, min: 1 },
+    "max-wait": { type: "number", default: 100, min: 0 },
+    client: { type: "string", default: "kafkajs", choices: ["kafkajs", "rdkafka"] },
+  },
+);
+const HOPS = opts.hops;
+const RATE = opts.rate;
+const SECONDS = opts.seconds;
 /** The hops' consumers' `maxWaitTimeInMs` (the processor uses 100). */
-const MAX_WAIT = arg("max-wait", 100);
+const MAX_WAIT = opts["max-wait"];
 /** `--client rdkafka`: the hops over librdkafka (one consumer + one transactional producer per hop, KIP-447). */
-const CLIENT = process.argv.includes("--client")
-  ? process.argv[process.argv.indexOf("--client") + 1]
-  : "kafkajs";
-if (CLIENT !== "kafkajs" && CLIENT !== "rdkafka") {
-  console.error(`--client must be kafkajs or rdkafka (got ${String(CLIENT)})`);
-  process.exit(2);
-}
+const CLIENT = opts.client;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number): number =>
   xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;

@@ -24,37 +24,42 @@ import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { uploadDir } from "../lib/s3/upload-dir.ts";
 import { processorNodeFlags } from "../processors/pipeline/node-flags.ts";
+import { benchArgs } from "./args.ts";
 import { printBatchStats } from "./batch-stats.ts";
 import { formatCpuPerLine, snapshot, stackPids, type CpuSnapshot } from "./cpu-time.ts";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const LINES = arg("lines", 1_000_000);
-const STORES = arg("stores", 250);
-const SELLERS = arg("sellers-per-store", 20);
+const opts = benchArgs(
+  "npm run bench:process -- [--lines 1000000] [--stores 250] [--sellers-per-store 20] [--sequential] [--processors N] [--heap MB] [--batch-bytes N] [--stats] [--profile DIR]",
+  {
+    lines: { type: "number", default: 1_000_000, min: 1 },
+    stores: { type: "number", default: 250, min: 1 },
+    "sellers-per-store": { type: "number", default: 20, min: 1 },
+    /** Connector first, then the processor alone on the loaded topic (its own rate). */
+    sequential: { type: "flag" },
+    /** N processor processes in one consumer group (the engines' way to scale). */
+    processors: { type: "number", default: 1, min: 1 },
+    /** The processor's V8 old-space limit in MB (node --max-old-space-size; default PROCESSOR_HEAP_MB). */
+    heap: { type: "optional-number", min: 64 },
+    /** Passed to the processor (bytes fetched per partition per batch). */
+    "batch-bytes": { type: "optional-number", min: 1024 },
+    /** The processor logs its batches (debug) and the bench prints their sizes and phase times. */
+    stats: { type: "flag" },
+    /** The processor writes a CPU profile (node --cpu-prof) into DIR. */
+    profile: { type: "optional-string" },
+  },
+);
+const LINES = opts.lines;
+const STORES = opts.stores;
+const SELLERS = opts["sellers-per-store"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** `--profile DIR`: the processor writes a CPU profile (node --cpu-prof) into DIR. */
-/** `--sequential`: connector first, then the processor alone on the loaded topic (its own rate). */
-const sequential = process.argv.includes("--sequential");
-/** `--processors N`: N processor processes in one consumer group (the engines' way to scale). */
-const PROCESSORS = arg("processors", 1);
-/** `--stats`: the processor logs its batches (debug) and the bench prints their sizes and phase times. */
-const stats = process.argv.includes("--stats");
+const sequential = opts.sequential;
+const PROCESSORS = opts.processors;
+const stats = opts.stats;
 const batchLines: string[] = [];
 const outs: (() => string)[] = [];
-/** `--heap MB`: the processor's V8 old-space limit (node --max-old-space-size; default PROCESSOR_HEAP_MB). */
-const heapMb = process.argv.includes("--heap")
-  ? Number(process.argv[process.argv.indexOf("--heap") + 1])
-  : undefined;
-/** `--batch-bytes N`: passed to the processor (bytes fetched per partition per batch). */
-const batchBytes = process.argv.includes("--batch-bytes")
-  ? ["--batch-bytes", String(Number(process.argv[process.argv.indexOf("--batch-bytes") + 1]))]
-  : [];
-const profileDir = process.argv.includes("--profile")
-  ? process.argv[process.argv.indexOf("--profile") + 1]
-  : undefined;
+const heapMb = opts.heap;
+const batchBytes = opts["batch-bytes"] === undefined ? [] : ["--batch-bytes", String(opts["batch-bytes"])];
+const profileDir = opts.profile;
 
 async function main(): Promise<void> {
   const tag = Date.now().toString(36);

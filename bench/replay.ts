@@ -15,16 +15,17 @@ import { connectorDeps } from "../connectors/s3-source/connector-deps.ts";
 import { S3SourceConnector } from "../connectors/s3-source/source.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
+import { benchArgs } from "./args.ts";
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const LINES = arg("lines", 1_000_000);
-const BATCH = arg("batch-rows", 20_000);
-const prefixArg = process.argv.includes("--prefix")
-  ? process.argv[process.argv.indexOf("--prefix") + 1]
-  : undefined;
+/** `--prefix` is internal: the timed replay phase runs in a child process on the uploaded prefix. */
+const opts = benchArgs("npm run bench:replay -- [--lines 1000000] [--batch-rows 20000]", {
+  lines: { type: "number", default: 1_000_000, min: 1 },
+  "batch-rows": { type: "number", default: 20_000, min: 1 },
+  prefix: { type: "optional-string" },
+});
+const LINES = opts.lines;
+const BATCH = opts["batch-rows"];
+const prefixArg = opts.prefix;
 
 async function main(): Promise<void> {
   if (prefixArg) return replayPhase(prefixArg);

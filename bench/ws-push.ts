@@ -14,11 +14,17 @@ import type { SaleFeedbackEvent } from "../api/live/sale-message.ts";
 import { runMain } from "../lib/errors/run-main.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { AvroSerde, readSchemaFile, valueSubject } from "../streams/serde/avro-serde.ts";
-import { latencyLine, numArg, startBenchApi } from "./api-process.ts";
+import { latencyLine, startBenchApi } from "./api-process.ts";
+import { benchArgs } from "./args.ts";
 
-const CLIENTS = numArg("clients", 200);
-const RATE = numArg("rate", 1000);
-const SECONDS = numArg("seconds", 20);
+const opts = benchArgs("npm run bench:ws -- [--clients 200] [--rate 1000] [--seconds 20]", {
+  clients: { type: "number", default: 200, min: 1 },
+  rate: { type: "number", default: 1000, min: 1 },
+  seconds: { type: "number", default: 20, min: 1 },
+});
+const CLIENTS = opts.clients;
+const RATE = opts.rate;
+const SECONDS = opts.seconds;
 const TICK_MS = 10;
 
 const event = (seller: string, n: number): SaleFeedbackEvent => ({
