@@ -13,8 +13,43 @@
 /** Millionths in one unit of a rate. */
 export const RATE_SCALE = 1_000_000n;
 
-/** Integer cents of a canonical money string such as "59.90" or "-3.5". */
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Integer cents of a canonical money string such as "59.90" or "-3.5" (surrounding spaces
+ * allowed). Amounts up to 13 integer digits are read digit by digit in exact float arithmetic
+ * (below 2^53); longer ones, and anything malformed, go through `centsOfText`, which gives the
+ * same result or the same error — called for every sale line's price and cost.
+ */
 export function centsOf(decimal: string): bigint {
+  const s =
+    decimal.length > 0 && decimal.charCodeAt(0) > 32 && decimal.charCodeAt(decimal.length - 1) > 32
+      ? decimal
+      : decimal.trim();
+  const neg = s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  let whole = 0;
+  const start = i;
+  while (i < s.length && isDigit(s.charCodeAt(i))) whole = whole * 10 + (s.charCodeAt(i++) - 48);
+  const digits = i - start;
+  if (digits === 0 || digits > 13) return centsOfText(decimal);
+  let frac = 0;
+  if (i < s.length) {
+    if (s.charCodeAt(i) !== 46 || !isDigit(s.charCodeAt(i + 1))) return centsOfText(decimal);
+    frac = (s.charCodeAt(i + 1) - 48) * 10;
+    i += 2;
+    if (i < s.length) {
+      if (!isDigit(s.charCodeAt(i))) return centsOfText(decimal);
+      frac += s.charCodeAt(i++) - 48;
+    }
+    if (i !== s.length) return centsOfText(decimal);
+  }
+  const cents = BigInt(whole * 100 + frac);
+  return neg ? -cents : cents;
+}
+
+/** `centsOf` by regular expression and BigInt: any length; throws on anything but a money amount. */
+export function centsOfText(decimal: string): bigint {
   const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(decimal.trim());
   if (!m) throw new Error(`not a money amount: ${JSON.stringify(decimal)}`);
   const cents = BigInt(m[2]!) * 100n + BigInt((m[3] ?? "").padEnd(2, "0") || "0");

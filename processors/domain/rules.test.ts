@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../lib/paths.ts";
 import { DEFAULT_PLAN, toPlan } from "./commission-plan.ts";
 import { basketPairs, complementsOf, pairsAddedBy } from "./co-purchase.ts";
-import { centsOf, divRoundHalfAway, formatCents, lineRevenueCents, rateFromDecimal } from "./money.ts";
+import {
+  centsOf,
+  centsOfText,
+  divRoundHalfAway,
+  formatCents,
+  lineRevenueCents,
+  rateFromDecimal,
+} from "./money.ts";
 import { valueAt } from "./periods.ts";
 import {
   attainmentMillionths,
@@ -63,6 +70,45 @@ describe("money", () => {
     expect(formatCents(123456789n)).toBe("1234567.89");
     expect(rateFromDecimal("0.03")).toBe(30_000n);
     expect(() => centsOf("1.234")).toThrow();
+  });
+  it("reads money digit by digit exactly as the regular expression does (results and errors)", () => {
+    const outcome = (f: (s: string) => bigint, s: string): string => {
+      try {
+        return String(f(s));
+      } catch {
+        return "error";
+      }
+    };
+    const alphabet = "0123456789.- \t+e\u00a0";
+    let x = 12345;
+    const next = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
+      return x % n;
+    };
+    const cases = [
+      "",
+      "-",
+      ".5",
+      "5.",
+      "+5",
+      "1e5",
+      "1.2x",
+      " 7.5 ",
+      "\u00a03.10",
+      "-0.5",
+      "00012.30",
+      "9999999999999.99",
+      "99999999999999.99",
+      "-12345678901234567890.12",
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const len = next(16);
+      let t = "";
+      for (let j = 0; j < len; j++) t += alphabet[next(alphabet.length)];
+      cases.push(t, `${next(2) ? "-" : ""}${next(1_000_000)}.${String(next(100)).padStart(2, "0")}`);
+    }
+    for (const c of cases) expect(outcome(centsOf, c), JSON.stringify(c)).toBe(outcome(centsOfText, c));
+    expect(centsOf("99999999999999.99")).toBe(9999999999999999n);
   });
   it("rounds half away from zero", () => {
     expect(divRoundHalfAway(15n, 10n)).toBe(2n);
