@@ -2,7 +2,8 @@
  * The producer-side part of patches/kafkajs+2.2.4.patch (patches/README.md) changes how kafkajs
  * computes, never what it sends: these tests hold the patched code to independent references —
  * Kafka's own murmur2 test vectors and a BigInt transcription of the Java client's int
- * arithmetic, a BigInt zigzag varint, and a record batch decoded back by kafkajs' decoder.
+ * arithmetic, a BigInt zigzag varint (written and read back), and record batches decoded back by
+ * kafkajs' decoder (offsets below and past 2^53).
  */
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
@@ -40,6 +41,7 @@ const Record = require("kafkajs/src/protocol/recordBatch/record/v0/index.js") as
 const { RecordBatch } = require("kafkajs/src/protocol/recordBatch/v0/index.js") as {
   RecordBatch: (b: {
     records: unknown[];
+    firstOffset: unknown;
     lastOffsetDelta: number;
     firstTimestamp: number;
     maxTimestamp: number;
@@ -172,6 +174,22 @@ describe("kafkajs patch: varint encoding", () => {
     }
   });
 
+  it("reads back every varlong, 1 to 10 bytes (float fast path up to 7, BigInt beyond)", () => {
+    const longs = [
+      ...values.map((v) => BigInt(v)),
+      2n ** 48n,
+      -(2n ** 48n),
+      2n ** 49n,
+      2n ** 55n + 3n,
+      -(2n ** 62n),
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+    ];
+    const buffer = Buffer.concat(longs.map(zigzagVarint));
+    const d = new Decoder(buffer) as unknown as { readVarLong(): { value: bigint } };
+    for (const v of longs) expect(d.readVarLong().value, String(v)).toBe(v);
+  });
+
   it("writes varints and unsigned varints in place, several in a row", () => {
     const e = new Encoder(1);
     const expected: Buffer[] = [];
@@ -213,7 +231,11 @@ describe("kafkajs patch: grouping and records", () => {
     }
   });
 
-  it("encodes a record batch that kafkajs' decoder reads back unchanged", async () => {
+  it.each([
+    ["small offsets", 0],
+    ["15-digit offsets (the largest the float path takes)", 999_999_999_999_800],
+    ["offsets past 2^53 (the BigInt path)", 9_007_199_254_740_900],
+  ])("encodes a record batch that kafkajs' decoder reads back unchanged: %s", async (_, firstOffset) => {
     const input = Array.from({ length: 300 }, (_, i) => ({
       key: i % 9 === 0 ? null : Buffer.from(`k${i}`),
       value: i % 11 === 0 ? null : bytes(i, (i * 13) % 400),
@@ -223,6 +245,7 @@ describe("kafkajs patch: grouping and records", () => {
     const records = input.map((m, i) => Record({ ...m, offsetDelta: i, timestampDelta: i % 3 }));
     const batch = await RecordBatch({
       records,
+      firstOffset: Long.fromString(String(BigInt(firstOffset))),
       lastOffsetDelta: input.length - 1,
       firstTimestamp: t0,
       maxTimestamp: t0 + 2,
@@ -231,7 +254,7 @@ describe("kafkajs patch: grouping and records", () => {
     expect(decoded.records).toHaveLength(input.length);
     decoded.records.forEach((r, i) => {
       const m = input[i]!;
-      expect(r.offset).toBe(String(i));
+      expect(r.offset).toBe(String(BigInt(firstOffset) + BigInt(i)));
       expect(r.timestamp).toBe(String(t0 + (i % 3)));
       expect(r.key === null ? null : r.key.toString()).toBe(m.key === null ? null : m.key.toString());
       expect(r.value === null ? null : Buffer.compare(r.value, m.value!)).toBe(m.value === null ? null : 0);
