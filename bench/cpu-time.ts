@@ -38,17 +38,20 @@ export function stackPids(config: Config): Record<string, number> {
 /** CPU seconds of each named process between two snapshots. */
 export type CpuSnapshot = Record<string, number>;
 
-/** Snapshot of named pids; `self` is this process (process.cpuUsage, so it survives no fork). */
+/** This process's CPU seconds so far (every thread, worker threads included). */
+export function selfCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Snapshot of named pids, plus this process under the name `self` when given. */
 export function snapshot(pids: Record<string, number | undefined>, self?: string): CpuSnapshot {
   const out: CpuSnapshot = {};
   for (const [name, pid] of Object.entries(pids)) {
     const s = pid === undefined ? undefined : cpuSeconds(pid);
     if (s !== undefined) out[name] = s;
   }
-  if (self) {
-    const u = process.cpuUsage();
-    out[self] = (u.user + u.system) / 1e6;
-  }
+  if (self) out[self] = selfCpuSeconds();
   return out;
 }
 

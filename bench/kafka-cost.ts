@@ -10,7 +10,7 @@
  * for that (the floor of any kafkajs processor), beside `bench:process`'s per-process figures.
  */
 import { benchArgs } from "./args.ts";
-import { cpuSeconds, stackPids } from "./cpu-time.ts";
+import { cpuSeconds, selfCpuSeconds, stackPids } from "./cpu-time.ts";
 import { loadConfig } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { createKafka, ensureTopics, sendTopicsInChunks } from "../streams/kafka/kafka-factory.ts";
@@ -26,11 +26,6 @@ const opts = benchArgs(
 const MESSAGES = opts.messages;
 const BYTES = opts.bytes;
 const PER_TXN = opts["per-transaction"];
-
-const selfCpu = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 async function main(): Promise<void> {
   const tag = Date.now().toString(36);
@@ -51,12 +46,12 @@ async function main(): Promise<void> {
   }));
 
   const measure = async (what: string, run: () => Promise<void>): Promise<void> => {
-    const c0 = selfCpu();
+    const c0 = selfCpuSeconds();
     const b0 = cpuSeconds(brokerPid) ?? 0;
     const t0 = Date.now();
     await run();
     const ms = Date.now() - t0;
-    const client = ((selfCpu() - c0) / MESSAGES) * 1e6;
+    const client = ((selfCpuSeconds() - c0) / MESSAGES) * 1e6;
     const broker = (((cpuSeconds(brokerPid) ?? 0) - b0) / MESSAGES) * 1e6;
     console.log(
       `${what.padEnd(44)}${(ms / 1000).toFixed(1)} s  kafkajs ${client.toFixed(1)} µs/msg  broker ${broker.toFixed(1)} µs/msg`,
@@ -79,14 +74,23 @@ async function main(): Promise<void> {
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await measure(`consume ${MESSAGES} (read_committed)`, async () => {
     let read = 0;
-    await new Promise<void>((done) => {
-      void consumer.run({
-        partitionsConsumedConcurrently: 4,
-        eachBatch: async ({ batch }) => {
-          read += batch.messages.length;
-          if (read >= MESSAGES) done();
-        },
-      });
+    await new Promise<void>((done, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error(`read ${read} of ${MESSAGES} records in 120 s: the broker is not answering`)),
+        120_000,
+      );
+      consumer
+        .run({
+          partitionsConsumedConcurrently: 4,
+          eachBatch: async ({ batch }) => {
+            read += batch.messages.length;
+            if (read >= MESSAGES) {
+              clearTimeout(timer);
+              done();
+            }
+          },
+        })
+        .catch(fail);
     });
   });
   await consumer.disconnect();
