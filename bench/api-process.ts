@@ -10,6 +10,7 @@ import { migrate } from "../lib/clickhouse/migrate.ts";
 import { loadConfig, type Config } from "../lib/config/config.ts";
 import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
+import { quantile } from "./quantile.ts";
 import { createKafka, type KafkaFactory } from "../streams/kafka/kafka-factory.ts";
 import { freePort } from "../tests/setup/free-port.ts";
 
@@ -87,10 +88,6 @@ export async function startBenchApi(
   await stop();
   throw new Error(`API did not listen: ${output}`);
 }
-
-/** The q-quantile (0..1) of sorted values. */
-export const quantile = (sorted: readonly number[], q: number): number =>
-  sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
 
 /** "p50 1.2 ms  p90 …" of unsorted samples in ms. */
 export function latencyLine(samples: number[]): string {

@@ -3,6 +3,8 @@
  * how many batches, their average size and group, and per phase the average, p99 and max — which
  * phase makes the tail.
  */
+import { quantile } from "./quantile.ts";
+
 const PHASES = ["fetched", "queued", "lookups", "insert", "feedback", "kafka"] as const;
 
 interface BatchLine {
@@ -24,9 +26,8 @@ export function printBatchStats(logLines: readonly string[]): void {
   );
   for (const ph of PHASES) {
     const xs = batches.map((b) => b.ms[ph] ?? 0).sort((a, b) => a - b);
-    const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
     console.log(
-      `  ${ph.padEnd(9)} ms avg ${avg((b) => b.ms[ph] ?? 0).padStart(6)}  p99 ${String(at(99)).padStart(4)}  max ${String(xs.at(-1)).padStart(4)}`,
+      `  ${ph.padEnd(9)} ms avg ${avg((b) => b.ms[ph] ?? 0).padStart(6)}  p99 ${String(quantile(xs, 0.99)).padStart(4)}  max ${String(xs.at(-1)).padStart(4)}`,
     );
   }
 }

@@ -15,6 +15,7 @@ import { createLogger } from "../lib/log/logger.ts";
 import { REPO_ROOT } from "../lib/paths.ts";
 import { benchArgs } from "./args.ts";
 import { printBatchStats } from "./batch-stats.ts";
+import { quantile } from "./quantile.ts";
 import type { RawTransaction } from "../schemas/raw-records.ts";
 import { readSchemaFile, valueSubject } from "../streams/serde/avro-serde.ts";
 import { ensureIngestTopics, ensureProcessingTopics } from "../streams/topic-specs.ts";
@@ -125,8 +126,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 30_000;
     while (latencies.length < total && Date.now() < deadline) await sleep(100);
     latencies.sort((a, b) => a - b);
-    const q = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    const q = (p: number) => quantile(latencies, p / 100);
     console.log(
       `produced ${total} lines in ${produceSeconds.toFixed(1)} s (${Math.round(total / produceSeconds)} lines/s)`,
     );

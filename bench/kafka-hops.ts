@@ -15,6 +15,7 @@ import { createKafka, ensureTopics } from "../streams/kafka/kafka-factory.ts";
 import type { Producer } from "kafkajs";
 import { benchArgs } from "./args.ts";
 import { nativeHop } from "./native-hop.ts";
+import { quantile } from "./quantile.ts";
 
 const opts = benchArgs(
   "npm run bench:hops -- [--hops 2] [--rate 1000] [--seconds 15] [--max-wait 100] [--client kafkajs|rdkafka]",
@@ -34,8 +35,6 @@ const MAX_WAIT = opts["max-wait"];
 /** `--client rdkafka`: the hops over librdkafka (one consumer + one transactional producer per hop, KIP-447). */
 const CLIENT = opts.client;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number): number =>
-  xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 async function main(): Promise<void> {
   const tag = Date.now().toString(36);
@@ -136,7 +135,8 @@ async function main(): Promise<void> {
     `${HOPS} transactional ${CLIENT} hop(s), ${RATE} msgs/s for ${SECONDS} s, max wait ${MAX_WAIT} ms, no ClickHouse`,
   );
   console.log(`received ${latencies.length}/${total}`);
-  for (const p of [50, 95, 99]) console.log(`send → received p${p}`.padEnd(30), `${pct(latencies, p)} ms`);
+  for (const p of [50, 95, 99])
+    console.log(`send → received p${p}`.padEnd(30), `${quantile(latencies, p / 100)} ms`);
   console.log("send → received max".padEnd(30), `${latencies.at(-1)} ms`);
 
   await producer.disconnect();
